@@ -1,0 +1,7 @@
+"""python -m headercheck."""
+
+import sys
+
+from headercheck.cli import main
+
+sys.exit(main())

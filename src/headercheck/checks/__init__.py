@@ -1,0 +1,1 @@
+"""One module per mechanism; each check is a plain function of parsed inputs and a Resolver."""

@@ -1,0 +1,106 @@
+"""Offline back end reading RFC 1035 master files (several zones per file allowed)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import dns.exception
+import dns.name
+import dns.rdata
+import dns.rdataclass
+import dns.rdatatype
+import dns.tokenizer
+import dns.zonefile
+
+from headercheck.dns._store import RecordStore
+from headercheck.dns.answer import MX, Answer, DnsDataError, Record
+
+StrPath = str | os.PathLike[str]
+
+
+def _record(rdata: dns.rdata.Rdata) -> Record:
+    kind = dns.rdatatype.to_text(rdata.rdtype)
+    if kind in ("TXT", "SPF"):
+        return tuple(rdata.strings)  # type: ignore[attr-defined]
+    if kind == "MX":
+        return MX(int(rdata.preference), str(rdata.exchange).rstrip(".").lower())  # type: ignore[attr-defined]
+    return rdata.to_text().rstrip(".").lower() if kind in ("PTR", "CNAME", "NS") else rdata.to_text()
+
+
+class _Collector:
+    """The slice of a dnspython transaction that its zone-file Reader needs.
+
+    dnspython's own transactions insist on one zone per file (SOA at the origin); a snapshot
+    holds several zones, so records are collected as read.
+    """
+
+    def __init__(self, store: RecordStore) -> None:
+        self.store = store
+        self.manager = self
+
+    def origin_information(self) -> tuple[dns.name.Name, bool, None]:
+        return dns.name.root, False, None
+
+    def check_put_rdataset(self, check: object) -> None:
+        return None
+
+    def _set_origin(self, origin: object) -> None:
+        return None
+
+    def add(self, name: dns.name.Name, ttl: int, rdata: dns.rdata.Rdata) -> None:
+        kind = dns.rdatatype.to_text(rdata.rdtype)
+        self.store.add(name.to_text(), kind, [_record(rdata)])
+
+
+def load_zone_text(store: RecordStore, text: str, where: str = "<zone>") -> None:
+    """Parse master-file text into store; errors name the file and line (RFC 1035 §5.1)."""
+    tok = dns.tokenizer.Tokenizer(text, where)
+    reader = dns.zonefile.Reader(
+        tok, dns.rdataclass.IN, _Collector(store),  # type: ignore[arg-type]
+        allow_directives={"$ORIGIN", "$TTL"},
+        default_ttl=3600,
+    )
+    try:
+        reader.read()
+    except dns.exception.DNSException as exc:
+        raise DnsDataError(str(exc)) from exc
+
+
+def _zone_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".zone", ".db") and p.is_file())
+    return [path]
+
+
+class ZoneResolver:
+    """Answer from RFC 1035 master files; never touches the network.
+
+    :param paths: one or more zone files (or folders of ``*.zone`` files).
+    :raises DnsDataError: a file cannot be read or has a syntax error (named with its line).
+    """
+
+    def __init__(self, *paths: StrPath, text: str | None = None) -> None:
+        self._store = RecordStore()
+        self.paths = tuple(str(p) for p in paths)
+        for path in paths:
+            for file in _zone_files(Path(path)):
+                self._load_file(file)
+        if text is not None:
+            load_zone_text(self._store, text)
+
+    def _load_file(self, file: Path) -> None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DnsDataError(f"{file}: cannot read zone file: {exc}") from exc
+        load_zone_text(self._store, text, where=str(file))
+
+    def query(self, name: str, rdtype: str) -> Answer:
+        """Answer from the loaded zones."""
+        return self._store.query(name, rdtype)
+
+    def names(self) -> Iterable[str]:
+        """Every owner name loaded (for tests and tooling)."""
+        return self._store._data.keys()

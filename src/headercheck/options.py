@@ -1,0 +1,16 @@
+"""Options for a check, with their defaults and limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Knobs for check(); every limit has a default that matches receivers' practice."""
+
+    max_signatures: int = 10
+    dmarc_discovery: str = "psl"
+    max_header_bytes: int = 1_000_000
+    style: str = ""
+    lang: str = "en"

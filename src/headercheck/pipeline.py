@@ -1,0 +1,72 @@
+"""The data flow of DESIGN.md: Message -> Envelope -> DKIM, SPF, iprev, ARC -> DMARC -> Report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from headercheck.checks.arc import check_arc
+from headercheck.checks.dkim import verify_dkim
+from headercheck.checks.dmarc import check_dmarc
+from headercheck.checks.iprev import check_iprev
+from headercheck.checks.spf import check_spf
+from headercheck.dns import Resolver
+from headercheck.envelope import find_envelope
+from headercheck.message import Message
+from headercheck.options import CheckOptions
+from headercheck.results import Envelope, Report
+
+Guard = Callable[..., Any]
+
+
+def run(
+    message: Message,
+    resolver: Resolver,
+    *,
+    ip: str | None,
+    mail_from: str | None,
+    helo: str | None,
+    receiver: str | None,
+    now: float,
+    options: CheckOptions,
+    guard: Guard,
+) -> Report:
+    """Run each mechanism once, in dependency order, each behind the guard."""
+    errors: list[str] = []
+    env = guard(
+        "envelope",
+        lambda: find_envelope(message, ip=ip, mail_from=mail_from, helo=helo, receiver=receiver),
+        Envelope(ip=ip, helo=helo, mail_from=mail_from, receiver=receiver),
+        errors,
+    )
+    dkim = guard(
+        "dkim",
+        lambda: verify_dkim(message, resolver, now=now, max_signatures=options.max_signatures),
+        (),
+        errors,
+    )
+    spf, spf_helo = guard("spf", lambda: check_spf(env, resolver), (None, None), errors)
+    iprev = guard("iprev", lambda: check_iprev(env.ip, resolver), None, errors)
+    arc = guard("arc", lambda: check_arc(message, resolver, now=now), None, errors)
+    dmarc = guard(
+        "dmarc",
+        lambda: check_dmarc(message, dkim, spf, resolver, discovery=options.dmarc_discovery),
+        None,
+        errors,
+    )
+    report = Report(
+        source=message.source, warnings=message.warnings, from_domain=message.from_domain,
+        envelope=env, dkim=dkim, spf=spf, spf_helo=spf_helo, iprev=iprev, dmarc=dmarc, arc=arc,
+        errors=tuple(errors),
+    )
+    return _with_comparison(message, report, guard)
+
+
+def _with_comparison(message: Message, report: Report, guard: Guard) -> Report:
+    from dataclasses import replace
+
+    from headercheck.authresults import compare
+
+    errors: list[str] = list(report.errors)
+    said = guard("compare", lambda: compare(message, report), (), errors)
+    return replace(report, receiver_said=said, errors=tuple(errors))

@@ -1,0 +1,1 @@
+"""Renderers: JSON, text, CSV and HTML views of Reports."""

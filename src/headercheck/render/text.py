@@ -1,0 +1,48 @@
+"""Report -> readable text for a terminal: a verdict line per mechanism, the AR header, findings."""
+
+from __future__ import annotations
+
+from headercheck.results import DkimResult, Report
+
+
+def _dkim_line(sig: DkimResult) -> str:
+    who = f"d={sig.domain} s={sig.selector}" if sig.domain else f"signature #{sig.index + 1}"
+    bits = f", {sig.key_bits}-bit key" if sig.key_bits else ""
+    return f"  dkim   {sig.result.value:<10} {who} ({sig.algorithm}{bits}): {sig.reason}"
+
+
+def _verdicts(report: Report) -> list[str]:
+    lines = [_dkim_line(s) for s in report.dkim] or ["  dkim   none       no DKIM-Signature"]
+    env = report.envelope
+    if env.ip or env.mail_from:
+        where = ", ".join(f"{k} from {v}" for k, v in sorted(env.sources.items()))
+        lines.insert(0, f"  client ip={env.ip} helo={env.helo} mail_from={env.mail_from}"
+                        + (f" ({where})" if where else ""))
+    for label, res in (("spf", report.spf), ("spf/helo", report.spf_helo)):
+        if res is not None:
+            lines.append(f"  {label:<6} {res.result.value:<10} {res.domain}: {res.reason}")
+    if report.iprev is not None:
+        lines.append(f"  iprev  {report.iprev.result.value:<10} {report.iprev.reason}")
+    if report.arc is not None:
+        lines.append(f"  arc    {report.arc.result.value:<10} {report.arc.reason}")
+    if report.dmarc is not None:
+        lines.append(f"  dmarc  {report.dmarc.result.value:<10} {report.dmarc.reason}")
+    return lines
+
+
+def report_to_text(report: Report, style: str, lang: str = "en") -> str:
+    """The whole readable report for one message."""
+    out = [f"{report.source or '<message>'}: From domain {report.from_domain or '(none)'}"]
+    out += [f"  warning: {w}" for w in report.warnings]
+    out += [f"  error: {e}" for e in report.errors]
+    out += _verdicts(report)
+    out.append("")
+    out.append(f"  Authentication-Results: {report.authentication_results(style)}")
+    for v in report.receiver_said:
+        mark = "=" if v.agrees else "!"
+        out.append(f"  {mark} {v.method}: receiver said {v.receiver_result}, now "
+                   f"{v.our_result}{': ' + v.cause if v.cause else ''}")
+    for f in report.findings(lang):
+        out.append(f"  [{f.severity.value}] {f.code}: {f.message}")
+        out.append(f"      fix: {f.fix}")
+    return "\n".join(out)
