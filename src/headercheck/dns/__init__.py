@@ -51,7 +51,7 @@ def open_resolver(spec: DnsSpec = None) -> Resolver:
     """Turn what a caller gave as DNS into a Resolver.
 
     None is the live resolver; a path ending in ``.json`` is a cassette, any other path a zone
-    file (or a folder of them); a sequence combines several.
+    file (or a folder of them); a sequence combines several (an empty one knows no names).
 
     :raises DnsDataError: a file cannot be read or parsed.
     """
@@ -62,6 +62,8 @@ def open_resolver(spec: DnsSpec = None) -> Resolver:
     if isinstance(spec, (str, os.PathLike)):
         return CachingResolver(_from_path(spec))
     parts = [s if isinstance(s, Resolver) else _from_path(s) for s in spec]
+    if not parts:
+        return CachingResolver(CassetteResolver({}))
     return CachingResolver(parts[0] if len(parts) == 1 else MultiResolver(parts))
 
 
