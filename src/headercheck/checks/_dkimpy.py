@@ -1,0 +1,44 @@
+"""The one adapter between dkimpy and our Resolver (DKIM and ARC both use it).
+
+dkimpy asks ``dnsfunc(name: bytes, timeout=5) -> bytes | None`` for TXT records and expects the
+strings of one record joined with no separator (FIELDNOTES); it cannot tell NXDOMAIN from a DNS
+failure. This adapter records every answer so callers can classify the failure afterwards, and
+raises dkimpy's own DnsTimeoutError for SERVFAIL/TIMEOUT so dkimpy stops at once.
+"""
+
+from __future__ import annotations
+
+import dkim
+
+from headercheck.dns import Answer, Resolver, Status
+
+
+class DkimpyDns:
+    """A dkimpy ``dnsfunc`` bound to our Resolver; ``answers`` keeps what each name returned."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.answers: dict[str, Answer] = {}
+
+    def __call__(self, name: bytes | str, timeout: float = 5) -> bytes | None:
+        """Return the first TXT record of name (strings joined), None when there is none.
+
+        :raises dkim.DnsTimeoutError: the question failed (SERVFAIL or TIMEOUT): temperror.
+        """
+        qname = name.decode("ascii", "replace") if isinstance(name, bytes) else name
+        answer = self.resolver.query(qname, "TXT")
+        self.answers[answer.name] = answer
+        if answer.status.is_temporary:
+            raise dkim.DnsTimeoutError(f"{answer.name} TXT: {answer.status.value}")
+        records = answer.txt()
+        return records[0] if records else None
+
+    def status_of(self, name: str) -> Status | None:
+        """How the last question for name ended, if it was asked."""
+        answer = self.answers.get(name.rstrip(".").lower())
+        return answer.status if answer else None
+
+    def records_of(self, name: str) -> list[bytes]:
+        """Every TXT record name returned (several records at one key name is an error)."""
+        answer = self.answers.get(name.rstrip(".").lower())
+        return answer.txt() if answer else []
