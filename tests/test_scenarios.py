@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.paths import SCENARIOS
 
 import headercheck
+from support.paths import SCENARIOS
 
 
 def _scenarios() -> list[Path]:
