@@ -53,6 +53,8 @@ class Signer:
     canon: str = "relaxed/simple"
     style: str = "opendkim"
     extra_headers: tuple[str, ...] = ()
+    length: bool = False
+    expires: int | None = None
 
 
 def crlf(text: str) -> bytes:
@@ -71,11 +73,14 @@ def _fold_b(sig: str, first: int = 64, width: int = 67) -> str:
     return "\r\n\t ".join(p for p in parts if p)
 
 
-def _layout(signer: Signer, names: list[str], t: int, bh: str) -> str:
+def _layout(signer: Signer, names: list[str], t: int, bh: str, length: int) -> str:
     """The header value with an empty b=, as OpenDKIM (or an ESP) lays it out."""
     if signer.style == "opendkim":
+        x = f" x={t + signer.expires};" if signer.expires is not None else ""
+        n = f" l={length};" if signer.length else ""
         return (f" v=1; a={signer.algorithm}; c={signer.canon}; d={signer.domain};\r\n"
-                f"\ts={signer.selector}; t={t};\r\n\tbh={bh};\r\n\th={':'.join(names)};\r\n\tb=")
+                f"\ts={signer.selector}; t={t};{x}{n}\r\n\tbh={bh};\r\n"
+                f"\th={':'.join(names)};\r\n\tb=")
     h = ":".join(n.lower() for n in names)
     return (f" v=1; a={signer.algorithm}; c={signer.canon}; d={signer.domain};\r\n"
             f"\th={h};\r\n\ts={signer.selector}; t={t}; bh={bh};\r\n\tb=")
@@ -95,11 +100,13 @@ def sign(message: bytes, signer: Signer, when: datetime) -> tuple[bytes, str]:
     """
     headers, body = dkim.rfc822_parse(message)
     policy = dkim.CanonicalizationPolicy.from_c_value(signer.canon.encode())
-    bh = base64.b64encode(hashlib.sha256(policy.canonicalize_body(body)).digest()).decode()
+    hashfn = hashlib.sha1 if signer.algorithm == "rsa-sha1" else hashlib.sha256
+    canonical = policy.canonicalize_body(body)
+    bh = base64.b64encode(hashfn(canonical).digest()).decode()
     wanted = set(OPENDKIM_SIGNS) | set(signer.extra_headers)
     names = [n.decode() for n, _ in headers if n.decode().lower() in wanted] + ["From"]
-    value = _layout(signer, names, int(when.timestamp()), bh)
-    hasher = hashlib.sha256()
+    value = _layout(signer, names, int(when.timestamp()), bh, len(canonical))
+    hasher = hashfn()
     dkim.hash_headers(hasher, policy, policy.canonicalize_headers(headers),
                       [n.lower().encode() for n in names],
                       (b"DKIM-Signature", value.encode() + b"\r\n"), {})
