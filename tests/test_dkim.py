@@ -196,3 +196,15 @@ def test_samples_through_nsd_match_the_snapshot() -> None:
         assert sample_verdicts(live) == sample_verdicts(ZoneResolver(SAMPLES / "dns.zone"))
     finally:
         server.stop()
+
+
+def test_now_is_per_call_under_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    head, _, message = (CONFORMANCE / "stalwart" / "dkim" / "005.txt").read_bytes().partition(b"\n\n")
+    name, _, value = head.decode().partition(" ")
+    resolver = CassetteResolver({name: {"TXT": [[value]]}})
+    nows = [1667843664, 1667930065] * 8
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda now: ours(message, resolver, now=now), nows))
+    assert got == [("pass", "pass"), ("neutral", "expired")] * 8

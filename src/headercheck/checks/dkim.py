@@ -146,10 +146,18 @@ def _finish(base: DkimResult, verdict: Verdict, key: KeyInfo | None, unsigned: i
     )
 
 
+def _loose(header: Header, index: int) -> DkimResult:
+    """d= and s= read leniently from a signature whose tag list does not parse."""
+    found = dict(re.findall(rb"(?:^|;)\s*([ds])\s*=\s*([^;\s]+)", header.raw))
+    domain, selector = (found.get(k, b"").decode("utf-8", "replace") for k in (b"d", b"s"))
+    return DkimResult(Result.NONE, "", "", domain=domain, selector=selector,
+                      auid=f"@{domain}" if domain else "", index=index)
+
+
 def _verify_one(
     verifier: Verifier | Exception, index: int, header: Header, dns: DkimpyDns, now: float
 ) -> DkimResult:
-    base = DkimResult(Result.NONE, "", "", index=index)
+    base = _loose(header, index)
     key: KeyInfo | None = None
     unsigned = 0
     try:
@@ -165,7 +173,7 @@ def _not_checked(header: Header, index: int, limit: int) -> DkimResult:
     try:
         base = describe(parse_tags(header.raw), index)
     except InvalidTagValueList:
-        base = DkimResult(Result.NONE, "", "", index=index)
+        base = _loose(header, index)
     verdict = Verdict("not_checked", f"only the first {limit} signatures are verified")
     return _finish(base, verdict, None, 0)
 
