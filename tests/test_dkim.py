@@ -208,3 +208,10 @@ def test_now_is_per_call_under_threads() -> None:
     with ThreadPoolExecutor(8) as pool:
         got = list(pool.map(lambda now: ours(message, resolver, now=now), nows))
     assert got == [("pass", "pass"), ("neutral", "expired")] * 8
+
+
+@pytest.mark.parametrize(("old", "new"), [(b"d=example.jp;", b"d=example..jp;"),
+                                          (b"s=master;", b"s=-master;")])
+def test_a_domain_or_selector_that_is_not_a_name_is_bad_format(old: bytes, new: bytes) -> None:
+    raw, resolver = scenario("dkim-pass")
+    assert ours(raw.replace(old, new, 1), resolver) == ("neutral", "bad_format")

@@ -26,6 +26,10 @@ REQUIRED = (b"v", b"a", b"b", b"bh", b"d", b"h", b"s")  # RFC 6376 §3.5, §6.1.
 ALGORITHMS = {b"rsa-sha1": (b"rsa", b"sha1"), b"rsa-sha256": (b"rsa", b"sha256"),
               b"ed25519-sha256": (b"ed25519", b"sha256")}  # RFC 6376 §3.3, RFC 8463 §3
 MIN_RSA_BITS = 1024  # RFC 8301 §3.2
+#: RFC 6376 §3.5 d= / s=: dot-separated sub-domains (RFC 5321 §4.1.2); UTF-8 labels and the
+#: underscores some selectors carry in the wild are tolerated.
+_LABEL = rb"(?:[\w\x80-\xff](?:[\w\x80-\xff-]{0,61}[\w\x80-\xff])?)"
+NAME = re.compile(rb"%s(?:\.%s)*\.?" % (_LABEL, _LABEL))
 
 #: reason_code -> (result, reason text). The texts follow Gmail's comments where Gmail has one.
 REASONS: dict[str, tuple[Result, str]] = {
@@ -118,6 +122,9 @@ def check_signature(tags: Tags, now: float) -> Verdict | None:
         return Verdict("bad_format", f"incompatible version v={tags[b'v'].decode(errors='replace')}")
     if tags[b"a"].strip().lower() not in ALGORITHMS:
         return Verdict("unsupported_algorithm", f"a={tags[b'a'].decode(errors='replace')}")
+    for tag in (b"d", b"s"):
+        if NAME.fullmatch(tags[tag].strip()) is None:
+            return Verdict("bad_format", f"{tag.decode()}= is not a domain name")
     # dkimpy's checks, minus t= and x= which it judges by the wall clock (FIELDNOTES).
     dkim.validate_signature_fields({k: v for k, v in tags.items() if k not in (b"t", b"x")})
     if "from" not in signed_headers(tags):
