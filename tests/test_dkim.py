@@ -18,7 +18,7 @@ from headercheck.checks.dkim import map_exception, verify_dkim
 from headercheck.cli import main as cli_main
 from headercheck.dns import Answer, CassetteResolver, Resolver, ZoneResolver
 from headercheck.message import parse_message
-from support.paths import CONFORMANCE, ROOT, SAMPLES, SCENARIOS
+from support.paths import ROOT, SAMPLES, SCENARIOS
 
 NOW = 1793491200  # 2026-11-01T00:00:00Z, the samples' and scenarios' "now"
 DOC = ROOT / "docs" / "dkim.md"
@@ -45,7 +45,7 @@ def ours(raw: bytes, resolver: Resolver, now: float = NOW) -> tuple[str, str]:
 # The dkimpy defects worked around (FIELDNOTES), each shown next to our verdict ---------------
 
 def test_dkimpy_judges_x_by_the_wall_clock_we_judge_it_by_now() -> None:
-    head, _, message = (CONFORMANCE / "stalwart" / "dkim" / "005.txt").read_bytes().partition(b"\n\n")
+    head, _, message = (ROOT / "tests" / "data" / "stalwart" / "dkim-005.txt").read_bytes().partition(b"\n\n")
     name, _, value = head.decode().partition(" ")
     resolver = CassetteResolver({name: {"TXT": [[value]]}})
     got = plain_dkimpy(message, resolver)
@@ -201,7 +201,7 @@ def test_samples_through_nsd_match_the_snapshot() -> None:
 def test_now_is_per_call_under_threads() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    head, _, message = (CONFORMANCE / "stalwart" / "dkim" / "005.txt").read_bytes().partition(b"\n\n")
+    head, _, message = (ROOT / "tests" / "data" / "stalwart" / "dkim-005.txt").read_bytes().partition(b"\n\n")
     name, _, value = head.decode().partition(" ")
     resolver = CassetteResolver({name: {"TXT": [[value]]}})
     nows = [1667843664, 1667930065] * 8
