@@ -50,6 +50,7 @@ class DkimResult:
     signed_headers: tuple[str, ...] = ()
     dns_name: str = ""
     index: int = 0
+    detail: str = ""
 
 
 @dataclass(frozen=True)

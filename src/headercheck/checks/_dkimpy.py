@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dkim
 
-from headercheck.dns import Answer, Resolver, Status
+from headercheck.dns import Answer, Resolver, Status, normalize_name
 
 
 class DkimpyDns:
@@ -25,13 +25,20 @@ class DkimpyDns:
 
         :raises dkim.DnsTimeoutError: the question failed (SERVFAIL or TIMEOUT): temperror.
         """
-        qname = name.decode("ascii", "replace") if isinstance(name, bytes) else name
-        answer = self.resolver.query(qname, "TXT")
-        self.answers[answer.name] = answer
+        answer = self.lookup(name)
         if answer.status.is_temporary:
             raise dkim.DnsTimeoutError(f"{answer.name} TXT: {answer.status.value}")
         records = answer.txt()
         return records[0] if records else None
+
+    def lookup(self, name: bytes | str) -> Answer:
+        """The TXT answer for name, asked once per adapter (later calls reuse it)."""
+        qname = normalize_name(name)
+        answer = self.answers.get(qname)
+        if answer is None:
+            answer = self.resolver.query(qname, "TXT")
+            self.answers[qname] = answer
+        return answer
 
     def status_of(self, name: str) -> Status | None:
         """How the last question for name ended, if it was asked."""

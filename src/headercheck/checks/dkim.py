@@ -1,14 +1,202 @@
-"""DKIM: verify every DKIM-Signature via dkimpy (RFC 6376, RFC 8301, RFC 8463). STUB."""
+"""DKIM: verify every DKIM-Signature via dkimpy (RFC 6376, RFC 8301, RFC 8463).
+
+dkimpy does the canonicalisation and the cryptography; the rules it gets wrong or leaves out
+(t=/x= by the wall clock, key h= ignored, rsa-sha1 accepted, short keys) are judged in
+``_dkimsig``; every exception dkimpy can raise becomes a result in ``map_exception``.
+"""
 
 from __future__ import annotations
 
+import binascii
+import re
+from typing import Any
+
+import dkim
+from dkim.util import InvalidTagValueList
+
+from headercheck.checks._dkimpy import DkimpyDns
+from headercheck.checks._dkimsig import (
+    KeyInfo,
+    Tags,
+    Verdict,
+    check_key,
+    check_signature,
+    compact,
+    number,
+    parse_tags,
+    policy_verdict,
+    signed_headers,
+)
 from headercheck.dns import Resolver
-from headercheck.message import Message
-from headercheck.results import DkimResult
+from headercheck.message import Header, Message
+from headercheck.results import DkimResult, Result
+
+
+class Verifier(dkim.DKIM):  # type: ignore[misc]
+    """dkimpy's DKIM without its wall-clock t=/x= checks (judged against ``now`` instead).
+
+    dkimpy's ``verify_headerprep`` calls ``validate_signature_fields``, which compares t= and x=
+    with ``time.time()``. This override validates every other field the same way; patching the
+    module's clock instead would not be safe under threads.
+    """
+
+    def verify_headerprep(self, idx: int = 0) -> Any:
+        """Select signature idx and validate it, t= and x= aside (see _dkimsig.check_times)."""
+        sigheaders = [(x, y) for x, y in self.headers if x.lower() == b"dkim-signature"]
+        if len(sigheaders) <= idx:
+            return False
+        try:
+            sig = dkim.util.parse_tag_value(sigheaders[idx][1])
+        except InvalidTagValueList as exc:
+            raise dkim.MessageFormatError(exc) from exc
+        self.signature_fields = sig
+        dkim.validate_signature_fields({k: v for k, v in sig.items() if k not in (b"t", b"x")})
+        self.domain, self.selector = sig[b"d"], sig[b"s"]
+        include_headers = [x.lower() for x in re.split(rb"\s*:\s*", sig[b"h"])]
+        self.include_headers = tuple(include_headers)
+        return sig, include_headers, sigheaders
+
+
+def make_verifier(raw: bytes) -> Verifier:
+    """The one place a dkimpy verifier is built for a message (minkey 0: RFC 8301 is ours).
+
+    :raises dkim.MessageFormatError: dkimpy cannot split the header section.
+    """
+    return Verifier(raw, minkey=0)
+
+
+def map_exception(exc: BaseException) -> Verdict:
+    """Translate anything dkimpy (or a malformed signature) raises into a verdict."""
+    text = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, InvalidTagValueList):
+        return Verdict("bad_format", f"tag=value syntax error near {exc}")
+    if isinstance(exc, dkim.ValidationError):
+        if "body hash mismatch" in str(exc):
+            return Verdict("body_hash_mismatch", str(exc))
+        return Verdict("bad_format", str(exc))
+    if isinstance(exc, dkim.MessageFormatError):
+        code = "message_format" if "RFC822 header" in str(exc) else "bad_format"
+        return Verdict(code, str(exc))
+    if isinstance(exc, dkim.DnsTimeoutError):
+        return Verdict("key_unavailable", str(exc))
+    if isinstance(exc, dkim.UnknownKeyTypeError):
+        return Verdict("key_type_mismatch", text)
+    if isinstance(exc, dkim.NaClNotFoundError):
+        return Verdict("unsupported_algorithm", "ed25519 needs PyNaCl, which is not installed")
+    if isinstance(exc, dkim.KeyFormatError):
+        return Verdict("bad_key_format", str(exc))
+    if isinstance(exc, (binascii.Error, IndexError, KeyError)):
+        return Verdict("bad_format", text)
+    return Verdict("verify_error", text)
+
+
+def describe(tags: Tags, index: int) -> DkimResult:
+    """The evidence a signature carries, before any verdict (RFC 6376 §3.5)."""
+    text = {k: v.decode("utf-8", "replace").strip() for k, v in tags.items()}
+    domain, selector = text.get(b"d", ""), text.get(b"s", "")
+    return DkimResult(
+        Result.NONE, "", "", domain=domain, selector=selector,
+        auid=text.get(b"i") or (f"@{domain}" if domain else ""),
+        algorithm=text.get(b"a", ""), canonicalization=text.get(b"c", "simple/simple"),
+        header_b=compact(tags.get(b"b", b""))[:8], body_length=number(tags, b"l"),
+        timestamp=number(tags, b"t"), expiration=number(tags, b"x"),
+        signed_headers=signed_headers(tags),
+        dns_name=f"{selector}._domainkey.{domain}" if domain and selector else "", index=index,
+    )
+
+
+def _unsigned_bytes(verifier: Verifier, tags: Tags) -> int:
+    """Canonical body bytes past l= (RFC 6376 §3.4.5, §8.2)."""
+    limit = number(tags, b"l")
+    if limit is None:
+        return 0
+    policy = dkim.CanonicalizationPolicy.from_c_value(tags.get(b"c", b"simple/simple").strip())
+    return max(0, len(policy.canonicalize_body(verifier.body)) - limit)
+
+
+def _judge(
+    verifier: Verifier | Exception, base: DkimResult, tags: Tags, dns: DkimpyDns, now: float
+) -> tuple[Verdict, KeyInfo | None, int]:
+    """Signature rules, key rules, then dkimpy's cryptographic check (RFC 6376 §6.1)."""
+    early = check_signature(tags, now)
+    if early is not None:
+        return early, None, 0
+    key = check_key(tags, dns.lookup(base.dns_name))
+    if key.verdict is not None:
+        return key.verdict, key, 0
+    if isinstance(verifier, Exception):
+        raise verifier
+    try:
+        verified = verifier.verify(idx=base.index, dnsfunc=dns)
+    except Exception as exc:  # noqa: BLE001 - every failure is a result (map_exception)
+        return map_exception(exc), key, 0
+    if not verified:
+        return Verdict("bad_signature", "the header hash does not match b="), key, 0
+    unsigned = _unsigned_bytes(verifier, tags)
+    return policy_verdict(tags, key, unsigned), key, unsigned
+
+
+def _finish(base: DkimResult, verdict: Verdict, key: KeyInfo | None, unsigned: int) -> DkimResult:
+    from dataclasses import replace
+
+    return replace(
+        base, result=verdict.result, reason_code=verdict.code, reason=verdict.reason,
+        detail=verdict.detail, key_bits=key.bits if key else None,
+        key_type=key.key_type if key else "", unsigned_bytes=unsigned,
+    )
+
+
+def _loose(header: Header, index: int) -> DkimResult:
+    """d= and s= read leniently from a signature whose tag list does not parse."""
+    found = dict(re.findall(rb"(?:^|;)\s*([ds])\s*=\s*([^;\s]+)", header.raw))
+    domain, selector = (found.get(k, b"").decode("utf-8", "replace") for k in (b"d", b"s"))
+    return DkimResult(Result.NONE, "", "", domain=domain, selector=selector,
+                      auid=f"@{domain}" if domain else "", index=index)
+
+
+def _verify_one(
+    verifier: Verifier | Exception, index: int, header: Header, dns: DkimpyDns, now: float
+) -> DkimResult:
+    base = _loose(header, index)
+    key: KeyInfo | None = None
+    unsigned = 0
+    try:
+        tags = parse_tags(header.raw)
+        base = describe(tags, index)
+        verdict, key, unsigned = _judge(verifier, base, tags, dns, now)
+    except Exception as exc:  # noqa: BLE001 - every failure is a result (map_exception)
+        verdict = map_exception(exc)
+    return _finish(base, verdict, key, unsigned)
+
+
+def _not_checked(header: Header, index: int, limit: int) -> DkimResult:
+    try:
+        base = describe(parse_tags(header.raw), index)
+    except InvalidTagValueList:
+        base = _loose(header, index)
+    verdict = Verdict("not_checked", f"only the first {limit} signatures are verified")
+    return _finish(base, verdict, None, 0)
 
 
 def verify_dkim(
     message: Message, resolver: Resolver, *, now: float, max_signatures: int = 10
 ) -> tuple[DkimResult, ...]:
-    """One result per DKIM-Signature, top to bottom."""
-    return ()
+    """One result per DKIM-Signature, top to bottom (RFC 6376 §6.1; RFC 8301; RFC 8463).
+
+    :param now: the time (epoch seconds) t= and x= are judged against.
+    :param max_signatures: signatures past this many are reported as not checked.
+    """
+    headers = message.get_all("DKIM-Signature")
+    if not headers:
+        return ()
+    dns = DkimpyDns(resolver)
+    verifier: Verifier | Exception
+    try:
+        verifier = make_verifier(message.raw)
+    except Exception as exc:  # noqa: BLE001 - reported on each signature via map_exception
+        verifier = exc
+    return tuple(
+        _verify_one(verifier, i, h, dns, now) if i < max_signatures
+        else _not_checked(h, i, max_signatures)
+        for i, h in enumerate(headers)
+    )
