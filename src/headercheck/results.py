@@ -150,6 +150,8 @@ class ArcInstance:
     as_result: Result = Result.NONE
     authentication_results: str = ""
     reason: str = ""
+    ams_domain: str = ""
+    ams_selector: str = ""
 
 
 @dataclass(frozen=True)
