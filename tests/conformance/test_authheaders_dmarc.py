@@ -45,7 +45,8 @@ CASES = _cases()
 
 
 def _expected(header: str) -> dict[str, Any]:
-    dmarc = re.search(r"dmarc=(\w+)(?: \(([^)]*)\))?(?: header\.from=(\S+))?(?: policy\.dmarc=(\w+))?", header)
+    pattern = r"dmarc=(\w+)(?: \(([^)]*)\))?(?: header\.from=(\S+))?(?: policy\.dmarc=(\w+))?"
+    dmarc = re.search(pattern, header)
     assert dmarc is not None
     dkim = re.findall(r"dkim=(\w+) header\.d=(\S+)", header)
     return {"result": dmarc.group(1), "from": dmarc.group(3), "policy": dmarc.group(4), "dkim": dkim}

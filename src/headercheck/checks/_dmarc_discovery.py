@@ -141,7 +141,7 @@ def walk_org_domain(resolver: Resolver, domain: str) -> str | None:
 
 
 def author_exists(resolver: Resolver, domain: str) -> bool | None:
-    """RFC 9989 (non-existent domain, as in RFC 8020): a domain exists unless its query gives NXDOMAIN; None if unknown."""
+    """Whether a domain exists (RFC 9989, as RFC 8020): yes unless NXDOMAIN; None on DNS failure."""
     answer = resolver.query(domain, "A")
     if answer.status.is_temporary:
         return None

@@ -86,10 +86,11 @@ def disposition(result: Result, policy: Policy, record: DmarcRecord) -> tuple[Po
     """
     if result is not Result.FAIL or policy is Policy.NONE:
         return Policy.NONE, ""
+    softer = policy.weakened().value
     if record.testing:
-        return policy.weakened(), f"t=y: {policy.value} applied as {policy.weakened().value} (RFC 9989)"
+        return policy.weakened(), f"t=y: {policy.value} applied as {softer} (RFC 9989)"
     if record.pct == 0:
-        return policy.weakened(), f"pct=0: {policy.value} applied as {policy.weakened().value} (RFC 7489 §6.6.4)"
+        return policy.weakened(), f"pct=0: {policy.value} applied as {softer} (RFC 7489 §6.6.4)"
     if record.pct < 100:
         return policy, (f"pct={record.pct}: {policy.value} for about {record.pct}% of failing messages, "
                         f"{policy.weakened().value} for the rest (RFC 7489 §6.6.4)")

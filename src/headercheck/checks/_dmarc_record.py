@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Policy(StrEnum):
@@ -111,7 +112,8 @@ def _split(text: str) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def _uris(value: str) -> tuple[tuple[str, ...], list[str]]:
-    good, bad = [], []
+    good: list[str] = []
+    bad: list[str] = []
     for uri in (u.strip() for u in value.split(",")):
         (good if _URI.match(uri) else bad).append(uri)
     return tuple(good), [f"invalid report URI {u!r}" for u in bad if u]
@@ -130,16 +132,16 @@ def parse_record(text: str) -> DmarcRecord:
     if not is_dmarc_record(text):
         raise RecordError("bad_version", f"record does not start with v=DMARC1: {text[:60]!r}")
     pairs, malformed = _split(text)
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     bad: list[str] = []
     notes: list[str] = []
     for name, value in pairs[1:]:
         _parse_tag(name, value, fields, bad, notes)
     return DmarcRecord(text=text, tags=tuple(pairs), malformed=tuple(malformed), bad_values=tuple(bad),
-                       notes=tuple(notes), **fields)  # type: ignore[arg-type]
+                       notes=tuple(notes), **fields)
 
 
-def _parse_tag(name: str, value: str, fields: dict[str, object], bad: list[str], notes: list[str]) -> None:
+def _parse_tag(name: str, value: str, fields: dict[str, Any], bad: list[str], notes: list[str]) -> None:
     low = value.lower()
     if name in ("p", "sp", "np"):
         policy, why = parse_policy(value)
@@ -168,7 +170,7 @@ def _parse_tag(name: str, value: str, fields: dict[str, object], bad: list[str],
         _check_report_tag(name, low, bad)
 
 
-def _choice(field: str, value: str, allowed: tuple[str, ...], fields: dict[str, object],
+def _choice(field: str, value: str, allowed: tuple[str, ...], fields: dict[str, Any],
             bad: list[str], *, tag: str = "") -> None:
     tag = tag or field
     if value not in allowed:

@@ -109,20 +109,20 @@ def _evaluate(ctx: _Context, author: str) -> DmarcResult:
         where = " or ".join(dict.fromkeys(q for q in found.queried))
         return replace(base, reason=f"no DMARC record at {where}")
     effective = effective_record(found.record)
-    base = replace(base, record=found.record.text, record_domain=found.record_domain,
-                   notes=base.notes + effective.notes, **_policy_fields(effective.record))
+    base = _with_policy(replace(base, record=found.record.text, record_domain=found.record_domain,
+                                notes=base.notes + effective.notes), effective.record)
     if effective.verdict is not None:
         return replace(base, result=effective.verdict, reason=effective.reason)
     return _apply(ctx, author, found, effective.record, base)
 
 
-def _policy_fields(record: DmarcRecord) -> dict[str, object]:
+def _with_policy(base: DmarcResult, record: DmarcRecord) -> DmarcResult:
     """p/sp/np as Gmail prints them: sp defaults to p, np to sp (RFC 9989)."""
     p = (record.p or Policy.NONE).value
     sp = record.sp.value if record.sp else p
-    return {"policy": p, "subdomain_policy": sp, "np_policy": record.np.value if record.np else sp,
-            "pct": record.pct, "testing": record.testing, "adkim": record.adkim, "aspf": record.aspf,
-            "psd": record.psd}
+    return replace(base, policy=p, subdomain_policy=sp, np_policy=record.np.value if record.np else sp,
+                   pct=record.pct, testing=record.testing, adkim=record.adkim, aspf=record.aspf,
+                   psd=record.psd)
 
 
 def _apply(ctx: _Context, author: str, found: Discovery, record: DmarcRecord,
