@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from headercheck.checks._dmarc_policy import disposition, effective_record, gmail_comment, select_policy
-from headercheck.checks._dmarc_record import Policy, RecordError, is_dmarc_record, parse_record, strictest
+from headercheck.checks._dmarc_record import Policy, RecordError, is_dmarc_record, parse_record
 from headercheck.results import Result
 
 
@@ -105,6 +105,6 @@ def test_disposition_of_failing_mail(text: str, expected: Policy) -> None:
     assert disposition(Result.PASS, r.p or Policy.NONE, r)[0] is Policy.NONE
 
 
-def test_strictest_and_gmail_comment() -> None:
-    assert strictest([Policy.NONE, Policy.REJECT, Policy.QUARANTINE]) is Policy.REJECT
+def test_strength_and_gmail_comment() -> None:
+    assert Policy.NONE.strength < Policy.QUARANTINE.strength < Policy.REJECT.strength
     assert gmail_comment("reject", "", "quarantine") == "p=REJECT sp=REJECT dis=QUARANTINE"

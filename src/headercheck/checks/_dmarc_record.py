@@ -24,13 +24,10 @@ class Policy(StrEnum):
         """The next weaker policy (RFC 7489 §6.6.4 pct sampling; RFC 9989 t=y)."""
         return Policy.QUARANTINE if self is Policy.REJECT else Policy.NONE
 
-
-_STRENGTH = {Policy.NONE: 0, Policy.QUARANTINE: 1, Policy.REJECT: 2}
-
-
-def strictest(policies: list[Policy]) -> Policy:
-    """The strictest of several policies (RFC 7489 §6.6.1: several From domains)."""
-    return max(policies, key=_STRENGTH.__getitem__, default=Policy.NONE)
+    @property
+    def strength(self) -> int:
+        """0 for none, 1 for quarantine, 2 for reject (RFC 7489 §6.6.1: the strictest applies)."""
+        return list(Policy).index(self)
 
 
 class RecordError(ValueError):

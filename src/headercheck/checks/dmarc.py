@@ -18,7 +18,7 @@ from headercheck.checks._dmarc_discovery import (
     walk_org_domain,
 )
 from headercheck.checks._dmarc_policy import disposition, effective_record, rank, select_policy
-from headercheck.checks._dmarc_record import DmarcRecord, Policy, strictest
+from headercheck.checks._dmarc_record import DmarcRecord, Policy
 from headercheck.checks._orgdomain import loose_name, psl_org_domain, to_ascii
 from headercheck.dns import Resolver
 from headercheck.message import Message, address_domain
@@ -163,13 +163,11 @@ def _reason(author: str, record: DmarcRecord, passing: list[str], dkim_ok: tuple
 
 
 def _combine(verdicts: list[DmarcResult]) -> DmarcResult:
-    """RFC 7489 §6.6.1: several From domains are each checked; the worst verdict is reported and
-    the strictest policy among the failing ones is applied."""
-    worst = min(verdicts, key=lambda v: rank(v.result))
-    failing = [Policy(v.disposition) for v in verdicts if v.result is Result.FAIL]
+    """RFC 7489 §6.6.1: several From domains are each checked; the worst verdict is reported and,
+    among failing ones, the one whose policy is strictest."""
+    worst = min(verdicts, key=lambda v: (rank(v.result), -Policy(v.disposition).strength))
     summary = "; ".join(f"{v.from_domain}: {v.result.value}" for v in verdicts)
     domains = tuple(loose_name(v.from_domain) for v in verdicts)
-    dis = strictest(failing).value if failing else worst.disposition
     return replace(worst, reason=f"{worst.reason} (From has {len(verdicts)} domains: {summary})",
-                   disposition=dis, from_domains=domains,
+                   from_domains=domains,
                    notes=worst.notes + ("several From domains: each checked (RFC 7489 §6.6.1)",))
