@@ -24,7 +24,8 @@ from headercheck.dns import Resolver
 from headercheck.message import Message, address_domain
 from headercheck.results import DkimResult, DmarcResult, Result, SpfResult
 
-# Gmail refuses such messages at SMTP ("not RFC 5322 compliant"): a permerror with reject.
+# Gmail refuses messages with no or several From headers after DATA ("550-5.7.1 ... not RFC 5322
+# compliant: Multiple 'From' headers found"): a permerror whose disposition is reject.
 _STRUCTURAL = "reject"
 
 
