@@ -21,8 +21,12 @@ from headercheck.message import parse_message
 from headercheck.results import DkimResult, Result
 from support.paths import CONFORMANCE
 
+if not CONFORMANCE.is_dir():
+    pytest.skip(f"conformance data not found at {CONFORMANCE} (set HEADERCHECK_CONFORMANCE)",
+                allow_module_level=True)
+
 HERE: Path = CONFORMANCE / "authheaders"
-NOW = 1543187390 + 3600  # the signatures' t=, so that x=/t= checks see the time they were made
+NOW = 1_700_000_000  # after every signature's t= (2018 and 2021); none has x=
 
 
 def _cassette() -> dict[str, Any]:

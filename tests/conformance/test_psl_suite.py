@@ -9,6 +9,10 @@ import pytest
 from headercheck.checks._orgdomain import registrable_domain
 from support.paths import CONFORMANCE
 
+if not CONFORMANCE.is_dir():
+    pytest.skip(f"conformance data not found at {CONFORMANCE} (set HEADERCHECK_CONFORMANCE)",
+                allow_module_level=True)
+
 _LINE = re.compile(r"checkPublicSuffix\((null|'[^']*'), (null|'[^']*')\);")
 
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from headercheck.checks.arc import check_arc
 from headercheck.dns import CassetteResolver
 from headercheck.message import Message, parse_message
 from headercheck.results import Result
 from support.paths import CONFORMANCE
+
+if not CONFORMANCE.is_dir():
+    pytest.skip(f"conformance data not found at {CONFORMANCE} (set HEADERCHECK_CONFORMANCE)",
+                allow_module_level=True)
 
 
 def _load(name: str) -> tuple[Message, CassetteResolver]:
