@@ -1,6 +1,7 @@
 """Scenario fixtures: tests/scenarios/<name>/{message.eml, dns.zone | dns.json, expected.json}.
 
-expected.json: {"args": {check() keyword arguments: now, ip, mail_from, helo, receiver},
+expected.json: {"args": {check() keyword arguments: now, ip, mail_from, helo, receiver; "options":
+CheckOptions fields},
 "expect": a subset of report.to_dict()}. Lists in "expect" match element-wise by position
 (a shorter list checks a prefix only when "expect_prefix" is true); dicts match as subsets.
 """
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 import headercheck
+from headercheck.options import CheckOptions
 from support.paths import SCENARIOS
 
 
@@ -41,7 +43,10 @@ def run_scenario(folder: Path) -> dict[str, Any]:
     """Check the scenario's message with its own DNS and return the report as a dict."""
     spec = json.loads((folder / "expected.json").read_text())
     dns = [p for p in (folder / "dns.zone", folder / "dns.json") if p.exists()]
-    report = headercheck.check(folder / "message.eml", dns=dns or [], **spec.get("args", {}))
+    args = dict(spec.get("args", {}))
+    if "options" in args:
+        args["options"] = CheckOptions(**args["options"])
+    report = headercheck.check(folder / "message.eml", dns=dns or [], **args)
     return report.to_dict()
 
 

@@ -124,6 +124,18 @@ class DmarcResult:
     spf_aligned: bool = False
     dns_names: tuple[str, ...] = ()
     discovery: str = ""
+    applied_tag: str = ""
+    spf_domain: str = ""
+    psd: str = ""
+    from_domains: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def gmail_comment(self) -> str:
+        """Gmail's comment for this verdict, e.g. ``p=REJECT sp=REJECT dis=NONE`` (RECEIVERS.md §1.4)."""
+        from headercheck.checks._dmarc_policy import gmail_comment
+
+        return gmail_comment(self.policy, self.subdomain_policy, self.disposition)
 
 
 @dataclass(frozen=True)
@@ -138,6 +150,8 @@ class ArcInstance:
     as_result: Result = Result.NONE
     authentication_results: str = ""
     reason: str = ""
+    ams_domain: str = ""
+    ams_selector: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,16 @@ dkimpy asks ``dnsfunc(name: bytes, timeout=5) -> bytes | None`` for TXT records 
 strings of one record joined with no separator (FIELDNOTES); it cannot tell NXDOMAIN from a DNS
 failure. This adapter records every answer so callers can classify the failure afterwards, and
 raises dkimpy's own DnsTimeoutError for SERVFAIL/TIMEOUT so dkimpy stops at once.
+``pinned_clock(now)`` makes dkimpy's wall-clock checks use the caller's "now".
 """
 
 from __future__ import annotations
+
+import threading
+import time as _time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import dkim
 
@@ -49,3 +56,38 @@ class DkimpyDns:
         """Every TXT record name returned (several records at one key name is an error)."""
         answer = self.answers.get(name.rstrip(".").lower())
         return answer.txt() if answer else []
+
+
+class _Clock:
+    """Stands in for the ``time`` module inside dkimpy: ``time()`` is this thread's pinned "now".
+
+    dkimpy reads the wall clock for t= (not in the future) and x= (not expired) in
+    ``validate_signature_fields``; DKIM and ARC both go through it.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def time(self) -> float:
+        """The pinned time of this thread, or the wall clock."""
+        pinned: float | None = getattr(self._local, "now", None)
+        return _time.time() if pinned is None else pinned
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_time, name)
+
+
+_CLOCK = _Clock()
+
+
+@contextmanager
+def pinned_clock(now: float) -> Iterator[None]:
+    """Within the block, dkimpy's clock reads ``now`` in this thread (other threads unaffected)."""
+    if dkim.time is not _CLOCK:
+        dkim.time = _CLOCK
+    previous = getattr(_CLOCK._local, "now", None)
+    _CLOCK._local.now = now
+    try:
+        yield
+    finally:
+        _CLOCK._local.now = previous

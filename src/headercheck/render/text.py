@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from headercheck.results import DkimResult, Report
+from headercheck.results import ArcResult, DkimResult, DmarcResult, Report
 
 
 def _dkim_line(sig: DkimResult) -> str:
@@ -24,9 +24,30 @@ def _verdicts(report: Report) -> list[str]:
     if report.iprev is not None:
         lines.append(f"  iprev  {report.iprev.result.value:<10} {report.iprev.reason}")
     if report.arc is not None:
-        lines.append(f"  arc    {report.arc.result.value:<10} {report.arc.reason}")
+        lines += _arc_lines(report.arc)
     if report.dmarc is not None:
-        lines.append(f"  dmarc  {report.dmarc.result.value:<10} {report.dmarc.reason}")
+        lines += _dmarc_lines(report.dmarc)
+    return lines
+
+
+def _arc_lines(arc: ArcResult) -> list[str]:
+    oldest = f" (oldest-pass={arc.oldest_pass})" if arc.oldest_pass is not None else ""
+    lines = [f"  arc    {arc.result.value:<10} {arc.reason}{oldest}"]
+    for i in arc.instances:
+        lines.append(f"         i={i.instance} sealed by d={i.domain} s={i.selector} cv={i.cv or '-'}: "
+                     f"AMS {i.ams_result.value}, AS {i.as_result.value}")
+        if i.authentication_results:
+            lines.append(f"           recorded: {i.authentication_results}")
+    return lines
+
+
+def _dmarc_lines(dmarc: DmarcResult) -> list[str]:
+    lines = [f"  dmarc  {dmarc.result.value:<10} {dmarc.reason}"]
+    if dmarc.record:
+        tag = f", {dmarc.applied_tag}= applied" if dmarc.applied_tag else ""
+        lines.append(f"         {dmarc.gmail_comment} (record at _dmarc.{dmarc.record_domain}{tag}; "
+                     f"organisational domain {dmarc.org_domain}, {dmarc.discovery})")
+    lines += [f"         note: {n}" for n in dmarc.notes]
     return lines
 
 
