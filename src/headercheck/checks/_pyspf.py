@@ -131,7 +131,7 @@ def evaluate(resolver: Resolver, ip: str, sender: str, helo: str, receiver: str)
     return Outcome(
         result=str(result),
         explanation=str(explanation or ""),
-        mechanism=str(query.mechanism or ""),
+        mechanism=str(getattr(query, "mechanism", None) or ""),
         lookups=int(query.lookups),
         void_lookups=int(query.void_lookups),
         problem=problem,
