@@ -134,7 +134,7 @@ def _receiver(message: Message, chain: _Chain, given: str | None, index: int | N
         None, "", notes)
 
 
-def _boundary(message: Message, chain: _Chain, receiver: str | None) -> tuple[
+def _boundary(chain: _Chain, receiver: str | None) -> tuple[
         int | None, _trust.Profile | None, tuple[_trust.Profile | None, str | None], list[str]]:
     notes: list[str] = []
     found = _trust.detect_profile(chain.hops)
@@ -165,6 +165,21 @@ def _notes_for_ip(ip: str | None, source: str) -> list[str]:
     return []
 
 
+def _field_notes(values: dict[str, tuple[str | None, str]], hdr_ip: str | None,
+                 ip_src: str) -> list[str]:
+    """What the user should know about the chosen IP and MAIL FROM."""
+    notes: list[str] = []
+    given = values["ip"][0] if values["ip"][1].startswith("caller") else None
+    if given and parse_ip(given) is not None and hdr_ip and parse_ip(given) != parse_ip(hdr_ip):
+        notes.append(f"--ip {given} overrides {hdr_ip} from {ip_src}")
+    notes += _notes_for_ip(values["ip"][0], values["ip"][1])
+    if values["mail_from"][0] is None:
+        notes.append("no Return-Path: the MAIL FROM is unknown (pass --mail-from)")
+    elif values["mail_from"][0] == "":
+        notes.append("null sender <>: SPF checks postmaster@HELO (RFC 7208 §2.4)")
+    return notes
+
+
 def find_envelope(
     message: Message,
     *,
@@ -175,7 +190,7 @@ def find_envelope(
 ) -> Envelope:
     """Who handed the message to the receiver; caller-given values override (RFC 5321 §4.4)."""
     chain = _Chain(message)
-    index, profile, found, notes = _boundary(message, chain, receiver)
+    index, profile, found, notes = _boundary(chain, receiver)
     rcv, rcv_src, rcv_notes = _receiver(message, chain, receiver, index, found)
     trusted = chain.trusted(index, profile is _trust.GMAIL)
     hop = chain.hops[index] if index is not None else None
@@ -190,13 +205,7 @@ def find_envelope(
         "mail_from": _pick((mail_from, "caller (--mail-from)"), (hdr_from, from_src)),
         "receiver": (rcv, rcv_src),
     }
-    if ip is not None and parse_ip(ip) is not None and hdr_ip and parse_ip(ip) != parse_ip(hdr_ip):
-        notes.append(f"--ip {ip} overrides {hdr_ip} from {ip_src}")
-    notes += rcv_notes + _notes_for_ip(values["ip"][0], values["ip"][1])
-    if values["mail_from"][0] is None:
-        notes.append("no Return-Path: the MAIL FROM is unknown (pass --mail-from)")
-    elif values["mail_from"][0] == "":
-        notes.append("null sender <>: SPF checks postmaster@HELO (RFC 7208 §2.4)")
+    notes += rcv_notes + _field_notes(values, hdr_ip, ip_src)
     client = parse_ip(values["ip"][0] or "")
     return Envelope(
         ip=client[0] if client else values["ip"][0], helo=values["helo"][0],
