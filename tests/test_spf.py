@@ -26,6 +26,8 @@ ZONE: dict[str, Any] = {
     "why.exp.example": {"TXT": [["%{i} may not send for %{d}"]]},
     "both.example": {"TXT": [["v=spf1 -all"]], "SPF": [["v=spf1 +all"]]},
     "loop.example": {"TXT": [["v=spf1 include:loop.example -all"]]},
+    "redirect.example": {"TXT": [["v=spf1 redirect=r2.redirect.example"]]},
+    "r2.redirect.example": {"TXT": [["v=spf1 redirect=redirect.example"]]},
     "void.example": {"TXT": [["v=spf1 a:n1.void.example a:n2.void.example a:n3.void.example "
                               "-all"]]},
     "many.example": {"TXT": [["v=spf1 " + " ".join(f"a:h{i}.many.example" for i in range(11))
@@ -58,6 +60,7 @@ def mailfrom(ip: str | None, sender: str | None, helo: str | None = "helo.exampl
     ("203.0.113.1", "a@neutral.example", Result.NEUTRAL, ""),
     ("203.0.113.1", "a@nothing.example", Result.NONE, ""),
     ("203.0.113.1", "a@loop.example", Result.PERMERROR, ""),
+    ("203.0.113.1", "a@redirect.example", Result.PERMERROR, ""),
     ("203.0.113.1", "a@void.example", Result.PERMERROR, ""),
     ("203.0.113.1", "a@many.example", Result.PERMERROR, ""),
     ("203.0.113.1", "a@syntax.example", Result.PERMERROR, ""),
@@ -121,6 +124,22 @@ def test_null_sender_checks_postmaster_at_helo() -> None:
     assert helo is not None and helo.scope == "helo" and helo.identity == "helo.example"
     none, _ = mailfrom("192.0.2.5", "", helo=None)
     assert none.result is Result.NONE and "--helo" in none.reason
+
+
+@pytest.mark.parametrize("sender", ["a@exa mple.com", "a@x([1.2.3.4])", "a@nodot", "a@a..b.example"])
+def test_malformed_mail_from_domain_is_none(sender: str) -> None:
+    res, _ = mailfrom("192.0.2.5", sender)
+    assert res.result is Result.NONE and "not a valid domain" in res.reason
+
+
+def test_ipv6_zone_id_is_ignored() -> None:
+    res, _ = mailfrom("2001:db8::1%eth0", "a@example.com")
+    assert res.result is Result.PASS and res.client_ip == "2001:db8::1"
+
+
+def test_helo_not_fqdn_is_not_checked() -> None:
+    _, helo = mailfrom("192.0.2.5", "a@example.com", helo="x([203.0.113.5])")
+    assert helo is not None and helo.result is Result.NONE and "not a fully qualified" in helo.reason
 
 
 def test_helo_address_literal_is_not_checked() -> None:

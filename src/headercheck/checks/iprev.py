@@ -1,11 +1,10 @@
 """iprev (RFC 8601 §3): forward-confirmed reverse DNS of the client IP.
 
 The PTR names of the IP are each resolved forward (A for IPv4, AAAA for IPv6); the check passes
-when one of them maps back to the IP. Results (RFC 8601 §2.7.3), as receivers report them:
-pass; fail when no PTR exists or no name maps back (authentication-milter writes
-``iprev=fail`` for "NOT FOUND" too; RFC 8601 calls the no-PTR case permerror: see
-docs/envelope-spf.md); temperror when a lookup failed transiently and nothing confirmed;
-permerror when the address is unusable or every PTR name is malformed.
+when one of them maps back to the IP. Results (RFC 8601 §2.7.3): pass; fail when no PTR exists
+or no name maps back (as authentication-milter reports it; RFC 8601 words the no-PTR case as
+permerror: see docs/envelope-spf.md); temperror when a lookup failed transiently and nothing
+confirmed; permerror when the address is unusable or every PTR name is malformed.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ them is reported as a note.
 
 from __future__ import annotations
 
+import re
+
 import spf
 
 from headercheck._received import parse_ip
@@ -16,6 +18,13 @@ from headercheck.dns import Answer, Resolver
 from headercheck.results import Envelope, Result, SpfResult
 
 RECOMMENDED_RECORD_BYTES = 450  # RFC 7208 §3.4
+_LABEL = re.compile(r"^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?|[^\x00-\x7f]+.*)$", re.IGNORECASE)
+
+
+def domain_ok(domain: str) -> bool:
+    """A multi-label domain with sane labels (RFC 7208 §4.3); malformed names give none."""
+    labels = domain.rstrip(".").split(".")
+    return len(labels) > 1 and all(0 < len(x) <= 63 and _LABEL.match(x) for x in labels)
 
 
 def _none(scope: str, reason: str, envelope: Envelope, ip: str = "") -> SpfResult:
@@ -50,6 +59,9 @@ def _mailfrom(envelope: Envelope, ip: str, resolver: Resolver) -> SpfResult:
         return _none("mailfrom", "null sender <> and no HELO name: SPF checks postmaster@HELO "
                      "(RFC 7208 §2.4): pass --helo", envelope, ip)
     local, domain = spf.split_email(sender, helo)
+    if not domain_ok(domain):
+        return _none("mailfrom", f"{domain!r} is not a valid domain name (RFC 7208 §4.3)",
+                     envelope, ip)
     return _run("mailfrom", f"{local}@{domain}", domain, sender, envelope, ip, resolver)
 
 
@@ -60,6 +72,9 @@ def _helo(envelope: Envelope, ip: str, resolver: Resolver) -> SpfResult | None:
     if parse_ip(helo) is not None:
         return _none("helo", f"the HELO {helo} is an address literal: there is no HELO identity to "
                      "check (RFC 7208 §2.3)", envelope, ip)
+    if not domain_ok(helo):
+        return _none("helo", f"the HELO {helo!r} is not a fully qualified domain name: there is "
+                     "no HELO identity to check (RFC 7208 §2.3, §4.3)", envelope, ip)
     return _run("helo", helo, helo, "", envelope, ip, resolver)
 
 
