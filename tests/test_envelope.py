@@ -7,8 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import headercheck
+from headercheck._received import parse_received
 from headercheck.envelope import find_envelope
 from headercheck.message import parse_message
 from headercheck.results import Envelope
@@ -179,3 +182,25 @@ def test_envelope_is_frozen_data() -> None:
     e = env(POSTFIX)
     assert replace(e, ip="x").ip == "x"
     assert Path(DATA).is_dir()
+
+
+# --- bad input never raises ------------------------------------------------------------------
+
+_PIECES = st.sampled_from(["from", "by", "with", "for", "id", "(", ")", "[", "]", "IPv6:",
+                           "192.0.2.1", "fe80::1%eth0", "helo=", "EHLO", ";", " ", "<>",
+                           "envelope-from", "x.example", "10.0.0.1", "\t", "unknown"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map(" ".join) | st.text(max_size=200))
+def test_any_received_value_parses_without_error(value: str) -> None:
+    assert parse_received(value).raw == value
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=20).map(" ".join), max_size=5),
+       st.sampled_from([None, "mx.google.com", "x.example"]))
+def test_any_chain_gives_an_envelope(values: list[str], receiver: str | None) -> None:
+    raw = "".join(f"Received: {v}\n" for v in values) + "From: a@b.example\n\nbody\n"
+    e = find_envelope(parse_message(raw.encode()), receiver=receiver)
+    assert isinstance(e.notes, tuple)
