@@ -11,9 +11,13 @@ import pytest
 from headercheck._received import parse_ip, parse_received
 from support.paths import CONFORMANCE
 
+VECTORS = CONFORMANCE / "received" / "mta-formats.json"
+
 
 def _vectors() -> list[Any]:
-    data = json.loads((CONFORMANCE / "received" / "mta-formats.json").read_text())
+    if not VECTORS.exists():
+        return []
+    data = json.loads(VECTORS.read_text())
     return [pytest.param(v, id=v["mta"]) for v in data]
 
 
@@ -29,6 +33,8 @@ def test_mta_formats(vector: dict[str, Any]) -> None:
 
 
 def test_vector_count() -> None:
+    if not VECTORS.exists():
+        pytest.skip(f"conformance data not found at {VECTORS} (set HEADERCHECK_CONFORMANCE)")
     assert len(_vectors()) == 20
 
 
