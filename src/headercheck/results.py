@@ -55,7 +55,13 @@ class DkimResult:
 
 @dataclass(frozen=True)
 class Envelope:
-    """Who handed the message to the receiver (RFC 5321 identities) and where each came from."""
+    """Who handed the message to the receiver (RFC 5321 identities) and where each came from.
+
+    ``hop`` indexes the receiving Received header among the Received headers (0 = topmost);
+    ``header_index`` is its position among all headers: what lies below it (apart from the
+    receiver's own Received-SPF/Authentication-Results block) is the sender's claim.
+    ``sources`` maps each field name to where its value came from.
+    """
 
     ip: str | None = None
     helo: str | None = None
@@ -65,6 +71,8 @@ class Envelope:
     hop: int | None = None
     sources: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    header_index: int | None = None
+    recipient: str | None = None
 
 
 @dataclass(frozen=True)

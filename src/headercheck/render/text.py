@@ -11,16 +11,30 @@ def _dkim_line(sig: DkimResult) -> str:
     return f"  dkim   {sig.result.value:<10} {who} ({sig.algorithm}{bits}): {sig.reason}"
 
 
+def _envelope_lines(report: Report) -> list[str]:
+    """The client IP, HELO, MAIL FROM and receiver the checks used, each with its source."""
+    env = report.envelope
+    out = []
+    for key, label in (("ip", "client IP"), ("helo", "HELO"), ("mail_from", "MAIL FROM"),
+                       ("receiver", "receiver")):
+        value = getattr(env, key)
+        if value is None:
+            continue
+        shown = "<> (null sender)" if key == "mail_from" and value == "" else value
+        source = env.sources.get(key)
+        out.append(f"  {label:<9} {shown}" + (f"  [from {source}]" if source else ""))
+    if env.ip is None:
+        out.append("  client IP unknown: pass --ip")
+    out += [f"  note: {n}" for n in env.notes]
+    return out
+
+
 def _verdicts(report: Report) -> list[str]:
     lines = [_dkim_line(s) for s in report.dkim] or ["  dkim   none       no DKIM-Signature"]
-    env = report.envelope
-    if env.ip or env.mail_from:
-        where = ", ".join(f"{k} from {v}" for k, v in sorted(env.sources.items()))
-        lines.insert(0, f"  client ip={env.ip} helo={env.helo} mail_from={env.mail_from}"
-                        + (f" ({where})" if where else ""))
+    lines[:0] = _envelope_lines(report)
     for label, res in (("spf", report.spf), ("spf/helo", report.spf_helo)):
         if res is not None:
-            lines.append(f"  {label:<6} {res.result.value:<10} {res.domain}: {res.reason}")
+            lines.append(f"  {label:<6} {res.result.value:<10} {res.domain or '-'}: {res.reason}")
     if report.iprev is not None:
         lines.append(f"  iprev  {report.iprev.result.value:<10} {report.iprev.reason}")
     if report.arc is not None:

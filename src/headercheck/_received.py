@@ -1,0 +1,188 @@
+"""Parse one Received header (RFC 5321 §4.4) into the client it names, as MTAs actually write it.
+
+The clauses (``from``, ``by``, ``via``, ``with``, ``id``, ``for``) are split at top level, outside
+comments. The client IP is taken the way mailauth's vectors define it: from an address literal in
+the from-clause's TCP-info comment (Postfix, Sendmail, Gmail: ``(rdns [IP])``; Exim: ``([IP]:port
+helo=…)``), or from the from-token itself when a comment carries the HELO (Exim ``from [IP]
+(helo=…)``, Yahoo ``from IP (EHLO name)``). A bare IP in a comment (qmail, Exchange: ``(IP)``) is
+kept apart as ``loose_ip``: it is weaker evidence. Nothing here raises on odd input.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+_KEYWORDS = frozenset({"from", "by", "via", "with", "id", "for"})
+_LITERAL = re.compile(r"\[(?:ipv6:)?([0-9a-f:.]+(?:%[\w.-]+)?)\]", re.IGNORECASE)
+_HELO = re.compile(r"(?:\bhelo=|\b(?:helo|ehlo)\s+)(\S+?)\)?(?:\s|$)", re.IGNORECASE)
+_ENV_FROM = re.compile(r"envelope-from[=\s]*<([^>]*)>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ReceivedHop:
+    """What one Received header says about the hop it records."""
+
+    raw: str
+    from_token: str | None = None
+    helo: str | None = None
+    rdns: str | None = None
+    ip: str | None = None
+    loose_ip: str | None = None
+    zone_id: str | None = None
+    by_host: str | None = None
+    recipient: str | None = None
+    envelope_from: str | None = None
+    parsed: bool = True
+
+    @property
+    def client_ip(self) -> str | None:
+        """The address literal if there is one, else a bare IP from a comment."""
+        return self.ip or self.loose_ip
+
+
+def parse_ip(text: str) -> tuple[str, str | None] | None:
+    """An IP in canonical form and its zone id (RFC 4007 §11), or None when text is no IP.
+
+    Accepts ``[…]``, an ``IPv6:`` prefix (RFC 5321 §4.1.3) and ``%zone``; IPv4-mapped IPv6
+    becomes IPv4.
+    """
+    value = text.strip().strip("[]").strip()
+    if value.lower().startswith("ipv6:"):
+        value = value[5:]
+    value, _, zone = value.partition("%")
+    try:
+        ip = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return str(ip), (zone or None)
+
+
+def _tokens(text: str) -> list[tuple[str, str, bool]]:
+    """Top-level items: ("atom", text, spaced) or ("comment", inner text, spaced)."""
+    items: list[tuple[str, str, bool]] = []
+    i, n, spaced = 0, len(text), True
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            spaced, i = True, i + 1
+            continue
+        if ch == "(":
+            depth, j = 0, i
+            while j < n:
+                if text[j] == "\\":
+                    j += 1
+                elif text[j] == "(":
+                    depth += 1
+                elif text[j] == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            items.append(("comment", text[i + 1 : j], spaced))
+            i = j + 1
+        else:
+            j = i
+            while j < n and not text[j].isspace() and text[j] != "(":
+                j += 1
+            items.append(("atom", text[i:j], spaced))
+            i = j
+        spaced = False
+    return items
+
+
+def _clauses(value: str) -> dict[str, list[tuple[str, str, bool]]]:
+    """Split the value (date removed) into keyword clauses; the first keyword wins per name."""
+    body = value.rpartition(";")[0] if ";" in value else value
+    clauses: dict[str, list[tuple[str, str, bool]]] = {}
+    current: list[tuple[str, str, bool]] | None = None
+    for kind, text, spaced in _tokens(body):
+        if kind == "atom" and text.lower() in _KEYWORDS and text.lower() not in clauses:
+            current = clauses.setdefault(text.lower(), [])
+        elif current is not None:
+            current.append((kind, text, spaced))
+    return clauses
+
+
+def _first_atom(items: list[tuple[str, str, bool]]) -> str | None:
+    for kind, text, _ in items:
+        if kind == "atom":
+            return text
+    return None
+
+
+def _tcp_info(comments: list[str]) -> tuple[str | None, str | None, str | None]:
+    """(ip, zone, rdns) from the last comment with an address literal outside ``helo=``."""
+    for inner in reversed(comments):
+        cleaned = _HELO.sub(" ", inner)
+        for match in _LITERAL.finditer(cleaned):
+            parsed = parse_ip(match.group(1))
+            if parsed is None:
+                continue
+            before = cleaned[: match.start()].split()
+            rdns = before[-1].rpartition("@")[2].rstrip(".").lower() if before else None
+            return parsed[0], parsed[1], None if rdns in (None, "", "unknown") else rdns
+    return None, None, None
+
+
+def _helo_in(comments: list[str]) -> str | None:
+    for inner in comments:
+        match = _HELO.search(inner)
+        if match:
+            return match.group(1).rstrip(")")
+    return None
+
+
+def _loose(comments: list[str]) -> tuple[str, str | None] | None:
+    for inner in comments:
+        parsed = parse_ip(inner.split()[0]) if inner.split() else None
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _address(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return text.strip().strip("<>").strip() or None
+
+
+def parse_received(value: str) -> ReceivedHop:
+    """Parse one unfolded Received header value; unparseable input gives ``parsed=False``."""
+    clauses = _clauses(value)
+    if not clauses:
+        return ReceivedHop(raw=value, parsed=False)
+    items = clauses.get("from", [])
+    token = _first_atom(items[:1]) if items and items[0][0] == "atom" else None
+    comments = [t for k, t, spaced in items if k == "comment" and (spaced or token is None)]
+    ip, zone, rdns = _tcp_info(comments)
+    helo = _helo_in(comments)
+    as_ip = parse_ip(token) if token is not None else None
+    loose: str | None = None
+    if ip is None and as_ip is not None and helo is not None:
+        ip, zone = as_ip  # Exim "from [IP] (helo=…)", Yahoo "from IP (EHLO …)"
+    elif ip is None and as_ip is not None and not (token or "").startswith("["):
+        loose, zone = as_ip  # Yahoo's internal "from 10.x.x.x by …"
+    if ip is None and loose is None and (found := _loose(comments)) is not None:
+        loose, zone = found  # qmail, Exchange: "(IP)"
+    if helo is None:
+        helo = token
+    elif rdns is None and as_ip is None and token is not None and token.lower() != "unknown":
+        rdns = token.rstrip(".").lower()  # Exim: the from-token is the reverse DNS name
+    env_from = _ENV_FROM.search(value)
+    return ReceivedHop(
+        raw=value,
+        from_token=token,
+        helo=helo,
+        rdns=rdns,
+        ip=ip,
+        loose_ip=loose,
+        zone_id=zone,
+        by_host=(_first_atom(clauses.get("by", [])) or "").rstrip(".").lower() or None,
+        recipient=_address(_first_atom(clauses.get("for", []))),
+        envelope_from=env_from.group(1).strip() if env_from else None,
+        parsed="from" in clauses or "by" in clauses,
+    )
