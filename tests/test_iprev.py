@@ -32,7 +32,7 @@ ZONE: dict[str, Any] = {
     ("192.0.2.10", Result.PASS, "mail.example.org"),
     ("2001:db8::25", Result.PASS, "mail.example.org"),
     ("192.0.2.11", Result.FAIL, ""),          # mismatch: PTR name resolves elsewhere
-    ("192.0.2.20", Result.FAIL, ""),          # no PTR (NXDOMAIN)
+    ("192.0.2.20", Result.PERMERROR, ""),     # no PTR (NXDOMAIN): RFC 8601 §2.7.3
     ("192.0.2.12", Result.TEMPERROR, ""),     # PTR lookup times out
     ("192.0.2.13", Result.TEMPERROR, ""),     # forward lookup SERVFAIL, nothing confirmed
     ("192.0.2.14", Result.PASS, "mail2.example.org"),  # one failing name does not matter

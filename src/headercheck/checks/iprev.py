@@ -1,10 +1,9 @@
 """iprev (RFC 8601 §3): forward-confirmed reverse DNS of the client IP.
 
 The PTR names of the IP are each resolved forward (A for IPv4, AAAA for IPv6); the check passes
-when one of them maps back to the IP. Results (RFC 8601 §2.7.3): pass; fail when no PTR exists
-or no name maps back (as authentication-milter reports it; RFC 8601 words the no-PTR case as
-permerror: see docs/envelope-spf.md); temperror when a lookup failed transiently and nothing
-confirmed; permerror when the address is unusable or every PTR name is malformed.
+when one of them maps back to the IP. Results (RFC 8601 §2.7.3): pass; fail when no name maps
+back; permerror when no PTR data are published (NXDOMAIN/NODATA), the address is unusable or
+every PTR name is malformed; temperror when a lookup failed transiently and nothing confirmed.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ def check_iprev(ip: str | None, resolver: Resolver) -> IprevResult | None:
                            ip=ip, dns_names=(ptr.name,))
     names = tuple(dict.fromkeys(n.rstrip(".").lower() for n in ptr.names()))
     if not names:
-        return IprevResult(Result.FAIL, f"no PTR record for {ip} ({ptr.status.value} at {ptr.name})",
+        return IprevResult(Result.PERMERROR, f"no PTR record for {ip} ({ptr.status.value} at {ptr.name})",
                            ip=ip, dns_names=(ptr.name,))
     return _confirm(ip, names, resolver, asked)
 
