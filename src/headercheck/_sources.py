@@ -42,9 +42,14 @@ def looks_like_mbox(head: bytes) -> bool:
 
 
 def iter_items(
-    paths: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None
+    paths: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None,
+    exclude: Iterable[str] = (),
 ) -> Iterator[Item]:
-    """Every message under the given paths, in a stable order (names sorted)."""
+    """Every message under the given paths, in a stable order (names sorted).
+
+    Files in exclude (e.g. the report being written) are skipped inside directories.
+    """
+    skip = {os.path.realpath(p) for p in exclude}
     for path in paths:
         if path == STDIN:
             if stdin is None:
@@ -53,7 +58,8 @@ def iter_items(
                 stdin = sys.stdin.buffer
             yield from _iter_stream(stdin, "<stdin>", max_bytes)
         elif os.path.isdir(path):
-            yield from _iter_dir(path, max_bytes)
+            items = _iter_dir(path, max_bytes)
+            yield from (i for i in items if not skip or os.path.realpath(i.source) not in skip)
         else:
             yield from _iter_file(path, max_bytes)
 

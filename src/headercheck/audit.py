@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, CancelledError, Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
@@ -72,12 +72,13 @@ class AuditRun(Iterator[Row]):
     def __init__(
         self, sources: list[str], *, executor: Executor | None, jobs: int, dns: DnsSpec,
         settings: Settings, max_bytes: int, dns_host: str, stdin: BinaryIO | None,
+        exclude: list[str],
     ) -> None:
         self.summary = Summary()
         self.cache = SharedDnsCache(open_resolver(dns))
         self._sources, self._executor, self._jobs = sources, executor, jobs
         self._settings, self._max_bytes, self._dns_host = settings, max_bytes, dns_host
-        self._stdin = stdin
+        self._stdin, self._exclude = stdin, exclude
         self._started = time.monotonic()
         self._gen = self._rows()
 
@@ -101,7 +102,8 @@ class AuditRun(Iterator[Row]):
         return self.cache.questions
 
     def _items(self) -> Iterator[Item]:
-        return iter_items(self._sources, max_bytes=self._max_bytes, stdin=self._stdin)
+        return iter_items(self._sources, max_bytes=self._max_bytes, stdin=self._stdin,
+                          exclude=self._exclude)
 
     def _emit(self, row: Row, notes: Notes) -> Row:
         self.summary.add(row, notes)
@@ -109,7 +111,7 @@ class AuditRun(Iterator[Row]):
         self.summary.elapsed = time.monotonic() - self._started
         return row
 
-    def _rows(self) -> Iterator[Row]:
+    def _rows(self) -> Generator[Row, None, None]:
         try:
             if self._executor is None and self._jobs <= 1:
                 yield from self._rows_inline()
@@ -202,6 +204,7 @@ def audit(
     max_bytes: int = DEFAULT_MAX_BYTES,
     dns_host: str = "127.0.0.1",
     stdin: BinaryIO | None = None,
+    exclude: Iterable[str | os.PathLike[str]] = (),
 ) -> AuditRun:
     """Check every message under sources; iterate the result for one row per message.
 
@@ -217,6 +220,8 @@ def audit(
     :param max_bytes: a message larger than this is reported as an error row, not read.
     :param dns_host: the address the shared DNS cache listens on; workers on other machines
         need one they can reach (the cache asks a per-run secret key of every client).
+    :param stdin: the stream "-" reads (default: sys.stdin's bytes).
+    :param exclude: files never read inside directories (e.g. the report being written there).
     :raises headercheck.dns.DnsDataError: dns is a file with unusable content.
     :raises ValueError: now is not a time.
     """
@@ -224,4 +229,5 @@ def audit(
         os.fspath(s) for s in sources]
     settings = Settings(to_timestamp(now), receiver, style, options or CheckOptions())
     return AuditRun(paths, executor=executor, jobs=jobs or default_jobs(), dns=dns,
-                    settings=settings, max_bytes=max_bytes, dns_host=dns_host, stdin=stdin)
+                    settings=settings, max_bytes=max_bytes, dns_host=dns_host, stdin=stdin,
+                    exclude=[os.fspath(e) for e in exclude])
