@@ -19,6 +19,8 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 STDIN = "-"
 _HEADER_COLON = re.compile(rb"^From[ \t]*:")
 _ESCAPED_FROM = re.compile(rb"^>+From ")
+_FIELD = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+MAIL_SUFFIXES = (".eml", ".msg", ".mbox", ".mbx", ".mail", ".email")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,23 @@ class Item:
     data: bytes | None = None
     error: str = ""
     size: int = 0
+    skipped: bool = False
+
+
+def looks_like_mail(path: str) -> bool:
+    """In a plain directory walk, is this file a message or an mbox? (not a README or a key)
+
+    Yes when its name ends in a mail suffix, or its first line is a header field or an mbox
+    separator. Files named on the command line and Maildir files are always messages.
+    """
+    if path.lower().endswith(MAIL_SUFFIXES):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            head = fh.readline(1000)
+    except OSError:
+        return True  # unreadable: let it be reported as an error row
+    return bool(_FIELD.match(head)) or looks_like_mbox(head)
 
 
 def is_maildir(path: str) -> bool:
@@ -82,7 +101,10 @@ def _iter_dir(path: str, max_bytes: int) -> Iterator[Item]:
             yield from _iter_dir(entry.path, max_bytes)
         elif not maildir:
             # Files at a Maildir's top level are index and state files, never messages.
-            yield from _iter_file(entry.path, max_bytes)
+            if looks_like_mail(entry.path):
+                yield from _iter_file(entry.path, max_bytes)
+            else:
+                yield Item(entry.path, error="not a message (skipped)", skipped=True)
 
 
 def _iter_flat(path: str, max_bytes: int) -> Iterator[Item]:
@@ -224,7 +246,7 @@ def _count_dir(path: str) -> int:
         if entry.is_dir(follow_symlinks=False):
             total += _count_dir(entry.path)
         elif not maildir:
-            total += _count_file(entry.path)
+            total += _count_file(entry.path) if looks_like_mail(entry.path) else 0
     return total
 
 

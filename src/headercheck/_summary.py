@@ -36,6 +36,14 @@ class Summary:
         self.findings: Counter[str] = Counter()
         self.notes: dict[str, tuple[str, str, str]] = {}
         self.reasons: Counter[str] = Counter()
+        self.skipped = 0
+        self.skipped_examples: list[str] = []
+
+    def skip(self, source: str) -> None:
+        """Count a file a directory walk passed over because it is not a message."""
+        self.skipped += 1
+        if len(self.skipped_examples) < 10:
+            self.skipped_examples.append(source)
 
     def add(self, row: Row, notes: Notes | None = None) -> None:
         """Count one row (and remember the text of findings seen for the first time)."""
@@ -86,6 +94,7 @@ class Summary:
             "messages": self.messages, "with_errors": self.with_errors,
             "dns_questions": self.dns_questions, "elapsed_seconds": round(self.elapsed, 3),
             "interrupted": self.interrupted,
+            "skipped": self.skipped, "skipped_examples": list(self.skipped_examples),
             "mechanisms": {m: {"counts": dict(c), "pass_rate": self.pass_rate(c)}
                            for m, c in self.mechanisms.items()},
             "domains": [

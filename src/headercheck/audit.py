@@ -102,8 +102,13 @@ class AuditRun(Iterator[Row]):
         return self.cache.questions
 
     def _items(self) -> Iterator[Item]:
-        return iter_items(self._sources, max_bytes=self._max_bytes, stdin=self._stdin,
-                          exclude=self._exclude)
+        """The inputs; files a directory walk skipped are counted in the summary, not rows."""
+        for item in iter_items(self._sources, max_bytes=self._max_bytes, stdin=self._stdin,
+                               exclude=self._exclude):
+            if item.skipped:
+                self.summary.skip(item.source)
+            else:
+                yield item
 
     def _emit(self, row: Row, notes: Notes) -> Row:
         self.summary.add(row, notes)

@@ -43,6 +43,8 @@ def _cards(summary: dict[str, Any]) -> str:
              ("DMARC pass", "n/a" if dmarc is None else f"{dmarc * 100:.1f}%"),
              ("From domains", summary["domain_count"]), ("DNS questions", summary["dns_questions"]),
              ("seconds", summary["elapsed_seconds"])]
+    if summary.get("skipped"):
+        cards.append(("files skipped (not mail)", summary["skipped"]))
     return "".join(f'<div class="card"><b>{escape(str(v))}</b><span>{escape(k)}</span></div>'
                    for k, v in cards)
 

@@ -72,3 +72,7 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         tables.append(reasons_table(summary))
     console.print(Group(*tables))
     console.print(totals)
+    if summary.get("skipped"):
+        shown = ", ".join(summary["skipped_examples"])
+        more = ", ..." if summary["skipped"] > len(summary["skipped_examples"]) else ""
+        console.print(f"skipped {summary['skipped']} files that are not messages: {shown}{more}")
