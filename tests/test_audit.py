@@ -15,20 +15,8 @@ import pytest
 from headercheck._audit_worker import MECHANISMS
 from headercheck._dnsshare import DnsServer, RemoteResolver, SharedDnsCache
 from headercheck.audit import audit
-from headercheck.dns import Answer, CassetteResolver, Status
-from support.audit_data import CASSETTE, NOW, message
-
-
-class Counting:
-    """A resolver that counts every question it is asked (lives in the parent process)."""
-
-    def __init__(self) -> None:
-        self.inner = CassetteResolver(CASSETTE)
-        self.calls: list[tuple[str, str]] = []
-
-    def query(self, name: str, rdtype: str) -> Answer:
-        self.calls.append((name, rdtype))
-        return self.inner.query(name, rdtype)
+from headercheck.dns import CassetteResolver, Status
+from support.audit_data import CASSETTE, NOW, Counting, message
 
 
 def rows_of(sources: Any, **kw: Any) -> list[dict[str, Any]]:

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from headercheck.audit import audit
-from headercheck.dns import CassetteResolver
-from support.audit_data import CASSETTE, NOW, message
+from support.audit_data import NOW, Counting, message
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 pytestmark = pytest.mark.dask
@@ -27,11 +26,12 @@ def test_audit_on_a_local_dask_cluster(tmp_path: Path) -> None:
                                   host="127.0.0.1", dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         executor = client.get_executor(pure=False)
-        with audit([box, mbox], executor=executor, jobs=2, dns=CassetteResolver(CASSETTE),
-                   now=NOW) as run:
+        counting = Counting()
+        with audit([box, mbox], executor=executor, jobs=2, dns=counting, now=NOW) as run:
             rows = list(run)
         assert len(client.scheduler_info()["workers"]) == 2
     assert len(rows) == 42 and [r["index"] for r in rows] == list(range(42))
     assert rows[-1]["file"] == f"{mbox}#1" and rows[-1]["from_domain"] == "example.com"
-    assert all(r["errors"] == [] for r in rows)
+    assert all(r["errors"] == [] for r in rows)  # the workers reached the shared DNS cache
+    assert len(counting.calls) == len(set(counting.calls)) == run.dns_questions
     assert {r["from_domain"] for r in rows[:40]} == {f"d{i}.example" for i in range(4)}

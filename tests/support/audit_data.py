@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from headercheck.dns import Answer, CassetteResolver
+
 NOW = "2024-06-01T00:00:00Z"
 SIG = ("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d={d}; s=sel;\r\n"
        " h=from:to:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\r\n b=AAAA\r\n")
@@ -24,3 +26,15 @@ CASSETTE: dict[str, Any] = {
     "_dmarc.example.com": {"TXT": [["v=DMARC1; p=reject"]]},
     "sel._domainkey.example.com": {"TXT": [["v=DKIM1; k=rsa; p=MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAK"]]},
 }
+
+
+class Counting:
+    """A resolver that counts every question it is asked (lives in the parent process)."""
+
+    def __init__(self) -> None:
+        self.inner = CassetteResolver(CASSETTE)
+        self.calls: list[tuple[str, str]] = []
+
+    def query(self, name: str, rdtype: str) -> Answer:
+        self.calls.append((name, rdtype))
+        return self.inner.query(name, rdtype)
