@@ -179,7 +179,7 @@ def test_audit_asks_each_dns_question_once(tmp_path: Path) -> None:
     assert len(counting.calls) == len(set(counting.calls)) == run.dns_questions
     assert run.summary.to_dict()["dns_questions"] == run.dns_questions
     asked = {name for name, _ in counting.calls}
-    assert "_dmarc.example.com" in asked and "sel._domainkey.example.com" in asked
+    assert "sel._domainkey.example.com" in asked  # 30 signatures, one key lookup
 
 
 def test_unreachable_dns_cache_is_a_temporary_failure() -> None:

@@ -137,7 +137,7 @@ def test_progress_bar_on_a_terminal_and_silence_when_piped(corpus: Path, dns: Pa
 
 def _wait_for_lines(path: Path, n: int, proc: subprocess.Popen[bytes]) -> None:
     for _ in range(600):
-        if path.exists() and len(path.read_bytes().splitlines()) >= n:
+        if path.exists() and len(path.read_bytes().splitlines()) >= n:  # n=0: it exists
             return
         assert proc.poll() is None
         time.sleep(0.05)
@@ -157,8 +157,9 @@ def test_ctrl_c_leaves_a_valid_partial_report(tmp_path: Path, dns: Path, jobs: s
         proc.stdin.flush()
         if out is rows:
             _wait_for_lines(rows, 1, proc)
-        else:
-            time.sleep(1.0)  # the page is written at the end; let some rows be checked
+        else:  # the page is written at the end: wait until the audit has opened it
+            _wait_for_lines(page, 0, proc)
+            time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 130, err
