@@ -13,9 +13,9 @@ def test_all_is_sorted_and_resolves() -> None:
 
 def test_exported_members_are_locked() -> None:
     assert set(headercheck.__all__) == {
-        "Answer", "ArcInstance", "ArcResult", "CassetteResolver", "CheckOptions", "DkimResult",
+        "Answer", "ArcInstance", "ArcResult", "AuditRun", "CassetteResolver", "CheckOptions", "DkimResult",
         "DmarcResult", "DnsDataError", "Envelope", "Finding", "IprevResult", "LiveResolver",
         "Message", "ReceiverVerdict", "RecordingResolver", "Report", "Resolver", "Result",
-        "Severity", "SpfResult", "Status", "ZoneResolver", "check", "open_resolver",
+        "Severity", "SpfResult", "Status", "ZoneResolver", "audit", "check", "open_resolver",
         "parse_message",
     }

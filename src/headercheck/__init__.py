@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from headercheck.api import check
+from headercheck.audit import AuditRun, audit
 from headercheck.dns import (
     Answer,
     CassetteResolver,
@@ -37,6 +38,7 @@ __all__ = [
     "Answer",
     "ArcInstance",
     "ArcResult",
+    "AuditRun",
     "CassetteResolver",
     "CheckOptions",
     "DkimResult",
@@ -56,6 +58,7 @@ __all__ = [
     "SpfResult",
     "Status",
     "ZoneResolver",
+    "audit",
     "check",
     "open_resolver",
     "parse_message",
