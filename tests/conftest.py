@@ -46,3 +46,14 @@ def _no_outside_network() -> Iterator[None]:
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
     socket.socket.sendto = _real_sendto  # type: ignore[method-assign]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI the conformance suites must be there: a missing ../shared fails, never skips."""
+    import os
+
+    from support.paths import CONFORMANCE
+
+    if os.environ.get("CI") and not CONFORMANCE.is_dir():
+        raise pytest.UsageError(f"conformance data not found at {CONFORMANCE} "
+                                "(set HEADERCHECK_CONFORMANCE)")
