@@ -1,0 +1,113 @@
+"""Which Authentication-Results the trusted receiver wrote (RFC 8601 §5, §7.1).
+
+The receiver's own block sits at the top of the message, above the first Received line
+written by a host outside the receiver (the trust boundary) and above the message's own
+fields. Inside that block the topmost Authentication-Results bearing the receiver's
+authserv-id is the receiver's; any other one claiming the same receiver, and every one below
+the boundary, was written by someone else (RFC 8601 §7.1 says the receiver must remove
+them) and is reported as forged, never trusted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from headercheck._ar_parse import (
+    ParsedResults,
+    ReceivedSpf,
+    parse_arc_results,
+    parse_received_spf,
+    parse_results,
+)
+from headercheck._receivers import OUTLOOK, is_internal_host, profile_for, same_site
+from headercheck.message import Header, Message
+
+# Fields the author or the sending system writes: the receiver's block ends before them.
+_ORIGIN_FIELDS = frozenset({
+    "dkim-signature", "from", "to", "cc", "subject", "date", "message-id", "mime-version",
+    "content-type", "content-transfer-encoding", "reply-to", "sender", "in-reply-to",
+    "references", "list-id", "list-unsubscribe", "x-mailer", "user-agent",
+})
+_BY = re.compile(r"\bby\s+([^\s;()]+)", re.I)
+
+
+@dataclass(frozen=True)
+class ReceiverHeaders:
+    """The trusted receiver's own headers, and the ones that only claim to be."""
+
+    authserv_id: str
+    results: ParsedResults | None = None
+    arc_results: ParsedResults | None = None
+    received_spf: ReceivedSpf | None = None
+    forged: tuple[tuple[int, ParsedResults], ...] = ()
+
+
+def _by_host(header: Header) -> str:
+    m = _BY.search(header.value)
+    return m.group(1).strip("[]").rstrip(".").lower() if m else ""
+
+
+def _receiver_host(message: Message, hint: str | None) -> str:
+    if hint:
+        return hint.lower()
+    for h in message.headers:
+        if h.lname == "authentication-results":
+            parsed = parse_results(h.value)
+            if parsed is not None and parsed.authserv_id:
+                return parsed.authserv_id
+        by = _by_host(h) if h.lname == "received" else ""
+        if by and not is_internal_host(by):
+            return by
+    return ""
+
+
+def zone_end(message: Message, receiver: str) -> int:
+    """Index of the first header below the receiver's own block (the trust boundary)."""
+    for i, h in enumerate(message.headers):
+        if h.lname in _ORIGIN_FIELDS:
+            return i
+        if h.lname == "received":
+            by = _by_host(h)
+            if by and not (is_internal_host(by) or same_site(by, receiver)):
+                return i
+    return len(message.headers)
+
+
+def _claims(parsed: ParsedResults, receiver: str) -> bool:
+    if not parsed.authserv_id:
+        return profile_for(receiver) is OUTLOOK  # Microsoft writes no authserv-id (§3.2)
+    return same_site(parsed.authserv_id, receiver)
+
+
+def receiver_headers(message: Message, hint: str | None) -> ReceiverHeaders | None:
+    """The trusted receiver's Authentication-Results, ARC-Authentication-Results, Received-SPF."""
+    receiver = _receiver_host(message, hint)
+    if not receiver:
+        return None
+    end = zone_end(message, receiver)
+    trusted: ParsedResults | None = None
+    aar: ParsedResults | None = None
+    spf: ReceivedSpf | None = None
+    forged: list[tuple[int, ParsedResults]] = []
+    for i, h in enumerate(message.headers):
+        if h.lname == "authentication-results":
+            parsed = parse_results(h.value)
+            if parsed is None or not _claims(parsed, receiver):
+                continue
+            if trusted is None and i < end:
+                trusted = parsed
+            else:
+                forged.append((i, parsed))
+        elif i < end and h.lname == "arc-authentication-results":
+            got = parse_arc_results(h.value)
+            if got is not None and _claims(got, receiver) and (aar is None or
+                                                               (got.instance or 0) > (aar.instance or 0)):
+                aar = got
+        elif i < end and h.lname == "received-spf" and spf is None:
+            spf = parse_received_spf(h.value)
+    if trusted is None and aar is None and spf is None and not forged:
+        return None
+    source = trusted or aar
+    name = source.authserv_id if source is not None else ""
+    return ReceiverHeaders(name or receiver, trusted, aar, spf, tuple(forged))
