@@ -131,7 +131,9 @@ def _dmarc(c: Clause, report: Report, earlier: list[ReceiverVerdict], pr: Parsed
     m = _POLICY_IN_COMMENT.search(c.comment)
     then, now = (m.group(1).lower() if m else ""), (dm.policy if dm is not None else "")
     args = {"then": then or "?", "now": now or "(none)"}
-    if dm is not None and dm.result.value == "none" and outcome(c.result) != "none":
+    if dm is None:
+        code = "not_checked"
+    elif dm.result.value == "none" and outcome(c.result) != "none":
         code = "dmarc_record_removed"
     elif then and now and then != now:
         code = "dmarc_record_changed"
@@ -155,11 +157,13 @@ def verdicts(message: Message, report: Report, rh: ReceiverHeaders) -> list[Rece
         out += _dkim(pr, report, message, src)
         out += [_spf(c, report, rh, src) for c in pr.of("spf")[:1]]
         for c in pr.of("iprev")[:1]:
-            ours = report.iprev.result.value if report.iprev is not None else "none"
-            out.append(_simple("iprev", c, ours, "iprev_changed", pr, src))
+            rev = report.iprev
+            out.append(_simple("iprev", c, rev.result.value if rev else "none",
+                               "iprev_changed" if rev else "not_checked", pr, src))
         for c in pr.of("arc")[:1]:
-            ours = report.arc.result.value if report.arc is not None else "none"
-            out.append(_simple("arc", c, ours, "arc_changed", pr, src))
+            arc = report.arc
+            out.append(_simple("arc", c, arc.result.value if arc else "none",
+                               "arc_changed" if arc else "not_checked", pr, src))
         out += [_dmarc(c, report, list(out), pr, src) for c in pr.of("dmarc")[:1]]
     if rh.received_spf is not None and not any(v.method == "spf" for v in out):
         out.append(_spf(rh.received_spf, report, rh, "Received-SPF"))

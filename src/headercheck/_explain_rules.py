@@ -127,6 +127,10 @@ def message_findings(report: Report) -> list[Raw]:
     return out
 
 
+# Causes another finding already explains (spf_no_ip, the DKIM/SPF difference, no check run).
+_EXPLAINED_ELSEWHERE = frozenset({"spf_not_checked", "not_checked", "dmarc_follows"})
+
+
 def receiver_findings(report: Report) -> list[Raw]:
     """Forged receiver headers and verdicts that changed since delivery."""
     out = []
@@ -136,7 +140,7 @@ def receiver_findings(report: Report) -> list[Raw]:
                 "cause_code": v.cause_code, "cause_args": v.cause_args}
         if v.forged:
             out.append(Raw("ar_forged", "receiver", args | dict(v.cause_args)))
-        elif not v.agrees:
+        elif not v.agrees and v.cause_code not in _EXPLAINED_ELSEWHERE:
             code = "receiver_key_removed" if v.cause_code == "dkim_key_removed" else "receiver_changed"
             out.append(Raw(code, v.method, args))
     return out
