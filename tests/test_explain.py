@@ -115,3 +115,11 @@ def test_receiver_verdicts_become_findings() -> None:
 def test_unknown_language() -> None:
     with pytest.raises(ValueError):
         findings(BASE, "fr")
+
+
+def test_docs_list_every_code() -> None:
+    from support.paths import ROOT
+
+    doc = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
+    missing = [code for code in CODES if f"### `{code}`" not in doc]
+    assert not missing, f"docs/findings.md lacks {missing}"
