@@ -123,3 +123,15 @@ def test_docs_list_every_code() -> None:
     doc = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
     missing = [code for code in CODES if f"### `{code}`" not in doc]
     assert not missing, f"docs/findings.md lacks {missing}"
+
+
+def test_reason_codes_the_dkim_check_declares_have_specific_findings() -> None:
+    """Once the DKIM check publishes its reason codes, each must map to a specific kind."""
+    from headercheck.checks import dkim as dkim_check
+
+    declared = getattr(dkim_check, "REASON_CODES", None)
+    if declared is None:
+        pytest.skip("headercheck.checks.dkim declares no REASON_CODES yet")
+    for code in declared:
+        kind = dkim_kind(replace(SIG, result=Result.FAIL, reason_code=code, reason=""))
+        assert kind != "other", f"DKIM reason code {code!r} has no specific finding (_kinds._CODES)"
