@@ -12,7 +12,7 @@ from headercheck.results import DkimResult, Result
 DKIM_KINDS = (
     "pass", "body_hash", "signature", "no_key", "key_revoked", "dns", "bad_format", "bad_key",
     "key_too_short", "sha1", "expired", "future", "algorithm", "key_type", "key_hash",
-    "auid", "from_unsigned", "unchecked", "other",
+    "auid", "from_unsigned", "key_service", "message_format", "verify_error", "unchecked", "other",
 )
 
 # Codes the DKIM check emits (docs/dkim.md) and common spellings of the same failure point.
@@ -37,6 +37,9 @@ _CODES: dict[str, str] = {
     "key_type_mismatch": "key_type", "key_hash_mismatch": "key_hash", "hash_not_allowed": "key_hash",
     "auid_mismatch": "auid", "domain_mismatch": "auid", "i_not_in_d": "auid",
     "from_not_signed": "from_unsigned", "from_unsigned": "from_unsigned",
+    "pass_partial_body": "pass", "key_unavailable": "dns", "key_multiple": "bad_key",
+    "bad_key_format": "bad_key", "key_service_mismatch": "key_service", "message_format": "message_format",
+    "verify_error": "verify_error",
     "not_checked": "unchecked", "too_many_signatures": "unchecked", "unchecked": "unchecked",
 }
 
