@@ -72,7 +72,7 @@ def _arc_comment(arc: ArcResult) -> str:
     """``i=N spf=… spfdomain=… dkim=… dkdomain=… dmarc=… fromdomain=…`` from the newest AAR."""
     if not arc.instances:
         return ""
-    newest = arc.instances[-1]
+    newest = max(arc.instances, key=lambda inst: inst.instance)
     parts = [f"i={newest.instance}"]
     aar = parse_results(re.sub(r"^\s*i\s*=\s*\d+\s*;", "", newest.authentication_results))
     if aar is None:

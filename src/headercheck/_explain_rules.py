@@ -99,7 +99,8 @@ def arc_findings(report: Report) -> list[Raw]:
         return [Raw("arc_fail", "arc", {"reason": arc.reason or "?"})]
     dm = report.dmarc
     if arc.result is Result.PASS and dm is not None and dm.result is Result.FAIL and arc.instances:
-        return [Raw("arc_rescue", "arc", {"sealer": arc.instances[-1].domain or "?"})]
+        newest = max(arc.instances, key=lambda inst: inst.instance)
+        return [Raw("arc_rescue", "arc", {"sealer": newest.domain or "?"})]
     return []
 
 
