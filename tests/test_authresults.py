@@ -107,3 +107,16 @@ def test_unknown_style() -> None:
 
 def test_report_method_uses_render() -> None:
     assert CASES["pass"].authentication_results("gmail") == render(CASES["pass"], "gmail")
+
+
+def test_gmail_arc_comment_uses_the_newest_set_in_any_order() -> None:
+    from dataclasses import replace
+
+    from headercheck.results import ArcInstance
+
+    report = CASES["arc_pass"]
+    older = ArcInstance(1, domain="list.example.org", authentication_results="list.example.org; spf=fail")
+    newest = replace(report.arc.instances[0], instance=2)  # type: ignore[union-attr]
+    for order in ((newest, older), (older, newest)):
+        arc = replace(report.arc, instances=order)  # type: ignore[type-var]
+        assert "arc=pass (i=2 spf=pass spfdomain=example.jp" in render(replace(report, arc=arc), "gmail")
