@@ -27,7 +27,8 @@ CONFORMANCE_CASES = (
     ("rfc6376-A.2", "rfc6376/A.2-signed.corrected.eml", "rfc6376/dns.json"),
     ("rfc8463-A.3", "rfc8463/A.3-signed.eml", "rfc8463/dns.json"),
     ("go-msgauth-verified", "go-msgauth/verifiedMailString.eml", "go-msgauth/dns_from_query_test.go.json"),
-    ("go-msgauth-raw-rsa", "go-msgauth/verifiedRawRSAMailString.eml", "go-msgauth/dns_from_query_test.go.json"),
+    ("go-msgauth-raw-rsa", "go-msgauth/verifiedRawRSAMailString.eml",
+     "go-msgauth/dns_from_query_test.go.json"),
     ("go-msgauth-ed25519", "go-msgauth/verifiedEd25519MailString.eml", "rfc8463/dns.json"),
     ("go-msgauth-unsigned", "go-msgauth/unsignedMailString.eml", "go-msgauth/dns_from_query_test.go.json"),
 )
@@ -38,12 +39,13 @@ def _txt(path: Path) -> CassetteResolver:
     return CassetteResolver({name: {"TXT": [[value]]} for name, value in records.items()})
 
 
-def _cases() -> list[tuple[str, Path, Resolver | None, object]]:
-    out: list[tuple[str, Path, Resolver | None, object]] = []
+def _cases() -> list[pytest.ParameterSet]:
+    out = []
     if (SAMPLES / "dns.zone").exists():
-        out += [(f"sample-{p.stem}", p, None, SAMPLES_NOW) for p in sorted(SAMPLES.glob("*.eml"))]
+        out += [pytest.param(f"sample-{p.stem}", p, SAMPLES_NOW, id=f"sample-{p.stem}")
+                for p in sorted(SAMPLES.glob("*.eml"))]
     if CONFORMANCE.exists():
-        out += [(cid, CONFORMANCE / msg, None, RFC_NOW) for cid, msg, _ in CONFORMANCE_CASES]
+        out += [pytest.param(cid, CONFORMANCE / msg, RFC_NOW, id=cid) for cid, msg, _ in CONFORMANCE_CASES]
     return out
 
 
@@ -54,8 +56,8 @@ def _resolver(case_id: str) -> Resolver:
     return _txt(CONFORMANCE / dns)
 
 
-@pytest.mark.parametrize(("case_id", "path", "_unused", "now"), _cases(), ids=lambda v: v if isinstance(v, str) else "")
-def test_corpus_golden(case_id: str, path: Path, _unused: object, now: object) -> None:
+@pytest.mark.parametrize(("case_id", "path", "now"), _cases())
+def test_corpus_golden(case_id: str, path: Path, now: object) -> None:
     report = headercheck.check(path, dns=_resolver(case_id), now=now)  # type: ignore[arg-type]
     for style in STYLES:
         value = report.authentication_results(style)
