@@ -47,12 +47,6 @@ def test_body_changed_since_delivery() -> None:
     assert v.cause_code == "message_body_changed" and "line endings" in v.cause
 
 
-def test_lf_file_blamed_on_line_endings() -> None:
-    report = replace(REPORT, dkim=CASES["dkim_body_hash"].dkim)
-    v = _by_method(compare(parse_message(GMAIL_TOP + ORIGIN), report))["dkim"]
-    assert v.cause_code == "message_line_endings" and "LF" in v.cause
-
-
 def test_different_client_ip() -> None:
     report = replace(REPORT, spf=replace(REPORT.spf, result=Result.FAIL, client_ip="198.51.100.7"),  # type: ignore[arg-type]
                      envelope=replace(REPORT.envelope, ip="198.51.100.7"))

@@ -69,17 +69,14 @@ def _match(c: Clause, sigs: tuple[DkimResult, ...], used: set[int]) -> int | Non
     return None
 
 
-def _dkim_cause(c: Clause, sig: DkimResult | None, message: Message) -> tuple[str, dict[str, Any]]:
+def _dkim_cause(c: Clause, sig: DkimResult | None) -> tuple[str, dict[str, Any]]:
     if sig is None:
         return "dkim_signature_gone", {}
-    args = {"endings": message.original_line_endings}
+    args: dict[str, Any] = {}
     if outcome(c.result, c.comment) != "pass":
         return ("dkim_fixed_since" if sig.result.value == "pass" else "changed_since"), args
     kind = dkim_kind(sig)
-    code = _DKIM_CAUSES.get(kind, "changed_since")
-    if code == "message_body_changed" and message.original_line_endings != "CRLF":
-        code = "message_line_endings"
-    return code, args
+    return _DKIM_CAUSES.get(kind, "changed_since"), args
 
 
 def _dkim(pr: ParsedResults, report: Report, message: Message, src: str) -> list[ReceiverVerdict]:
@@ -95,7 +92,7 @@ def _dkim(pr: ParsedResults, report: Report, message: Message, src: str) -> list
         if n is not None:
             used.add(n)
         ident = " ".join(f"{k.split('.')[1]}={v}" for k, v in c.props.items() if k.startswith("header."))
-        code, args = _dkim_cause(c, sig, message)
+        code, args = _dkim_cause(c, sig)
         out.append(_verdict("dkim", c, sig.result.value if sig else "none", code, args,
                             identifier=ident, authserv_id=pr.authserv_id, source=src))
     return out
