@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from headercheck._catalogue import cause_text, label
-from headercheck.results import DkimResult, ReceiverVerdict, Report, Severity
+from headercheck.results import ArcResult, DkimResult, DmarcResult, ReceiverVerdict, Report, Severity
 
 _COLOURS = {
     "pass": "green", "fail": "red", "permerror": "red", "perm_fail": "red", "softfail": "yellow",
@@ -24,7 +24,7 @@ _SEVERITY = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.IN
 
 
 def _verdict(name: str, result: str, rest: str) -> Text:
-    line = Text(f"  {name:<8} ")
+    line = Text(f"  {name:<6} ")
     line.append(f"{result:<10}", style=_COLOURS.get(result, ""))
     return line.append(f" {rest}")
 
@@ -35,20 +35,58 @@ def _dkim_line(sig: DkimResult) -> Text:
     return _verdict("dkim", sig.result.value, f"{who} ({sig.algorithm or '?'}{bits}): {sig.reason}")
 
 
-def _verdicts(report: Report, lang: str) -> list[Text]:
-    lines = [Text(label(lang, "verdicts"), style="bold")]
+def _envelope(report: Report, lang: str) -> list[Text]:
+    """The client IP, HELO, MAIL FROM and receiver the checks used, each with its source."""
     env = report.envelope
-    if env.ip or env.mail_from or env.helo:
-        where = ", ".join(f"{k} from {v}" for k, v in sorted(env.sources.items()))
-        lines.append(Text(f"  {label(lang, 'client'):<8} ip={env.ip} helo={env.helo} "
-                          f"mail_from={env.mail_from}" + (f" ({where})" if where else "")))
+    out = []
+    for key, name in (("ip", "client IP"), ("helo", "HELO"), ("mail_from", "MAIL FROM"),
+                      ("receiver", "receiver")):
+        value = getattr(env, key)
+        if value is None:
+            continue
+        shown = "<> (null sender)" if key == "mail_from" and value == "" else value
+        source = env.sources.get(key)
+        out.append(Text(f"  {name:<9} {shown}" + (f"  [from {source}]" if source else "")))
+    if env.ip is None:
+        out.append(Text("  client IP unknown: pass --ip", style="yellow"))
+    return out + [Text(f"  note: {n}") for n in env.notes]
+
+
+def _arc(arc: ArcResult) -> list[Text]:
+    oldest = f" (oldest-pass={arc.oldest_pass})" if arc.oldest_pass is not None else ""
+    lines = [_verdict("arc", arc.result.value, arc.reason + oldest)]
+    for i in sorted(arc.instances, key=lambda inst: -inst.instance):
+        lines.append(Text(f"         i={i.instance} sealed by d={i.domain} s={i.selector} "
+                          f"cv={i.cv or '-'}: AMS {i.ams_result.value}, AS {i.as_result.value}"))
+        if i.authentication_results:
+            lines.append(Text(f"           recorded: {i.authentication_results}"))
+    return lines
+
+
+def _dmarc(dm: DmarcResult) -> list[Text]:
+    from headercheck._ar_gmail import dmarc_comment
+
+    lines = [_verdict("dmarc", dm.result.value, dm.reason)]
+    if dm.record:
+        tag = getattr(dm, "applied_tag", "")  # added by the DMARC check (results.py)
+        applied = f", {tag}= applied" if tag else ""
+        lines.append(Text(f"         {dmarc_comment(dm)} (record at _dmarc.{dm.record_domain}{applied}; "
+                          f"organisational domain {dm.org_domain}, {dm.discovery})"))
+    return lines + [Text(f"         note: {n}") for n in getattr(dm, "notes", ())]
+
+
+def _verdicts(report: Report, lang: str) -> list[Text]:
+    lines = [Text(label(lang, "verdicts"), style="bold")] + _envelope(report, lang)
     lines += [_dkim_line(s) for s in report.dkim] or [_verdict("dkim", "none", label(lang, "no_signature"))]
     for name, spf in (("spf", report.spf), ("spf/helo", report.spf_helo)):
         if spf is not None:
-            lines.append(_verdict(name, spf.result.value, f"{spf.domain}: {spf.reason}"))
-    for name, res in (("iprev", report.iprev), ("arc", report.arc), ("dmarc", report.dmarc)):
-        if res is not None:
-            lines.append(_verdict(name, res.result.value, res.reason))
+            lines.append(_verdict(name, spf.result.value, f"{spf.domain or '-'}: {spf.reason}"))
+    if report.iprev is not None:
+        lines.append(_verdict("iprev", report.iprev.result.value, report.iprev.reason))
+    if report.arc is not None:
+        lines += _arc(report.arc)
+    if report.dmarc is not None:
+        lines += _dmarc(report.dmarc)
     return lines
 
 
