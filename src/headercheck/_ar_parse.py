@@ -15,6 +15,7 @@ import authres
 
 _RESULT_HEAD = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*(?:/\s*\d+\s*)?=\s*([A-Za-z0-9_.-]+)\s*(\(.*)?", re.S)
 _AAR_INSTANCE = re.compile(r"^\s*i\s*=\s*(\d+)\s*;", re.I)
+MAX_VALUE = 16_384  # receivers write a few hundred bytes; longer values are not read (authres is quadratic)
 _KEYVAL = re.compile(r"([A-Za-z-]+)\s*=\s*(\"[^\"]*\"|[^\s;]+)")
 
 
@@ -100,6 +101,8 @@ def _normalise(value: str) -> tuple[str, list[str]]:
 
 def parse_results(value: str, instance: int | None = None) -> ParsedResults | None:
     """Parse an Authentication-Results value with authres; None when it cannot be read."""
+    if len(value) > MAX_VALUE:
+        return None
     authserv_id, pieces = _normalise(value)
     text = f"{authserv_id or 'unnamed.invalid'}; " + ("; ".join(pieces) if pieces else "none")
     try:
@@ -128,7 +131,7 @@ def parse_arc_results(value: str) -> ParsedResults | None:
 
 def parse_received_spf(value: str) -> ReceivedSpf | None:
     """Parse Received-SPF: ``result [(comment)] [key=value; ...]`` (RFC 7208 §9.1)."""
-    text = " ".join(value.split())
+    text = " ".join(value[:MAX_VALUE].split())
     m = re.match(r"([A-Za-z_]+)\s*", text)
     if not m:
         return None
