@@ -140,3 +140,20 @@ def test_reason_codes_the_dkim_check_declares_have_specific_findings() -> None:
     for code in declared:
         kind = dkim_kind(replace(SIG, result=Result.FAIL, reason_code=code, reason=""))
         assert kind != "other", f"DKIM reason code {code!r} has no specific finding (_kinds._CODES)"
+
+
+@pytest.mark.parametrize("result", [r for r in Result if r not in (Result.PASS, Result.POLICY)])
+def test_every_non_pass_result_of_every_mechanism_is_explained(result: Result) -> None:
+    from headercheck.results import ArcResult, IprevResult
+
+    reports = {
+        "spf": replace(BASE, spf=replace(BASE.spf, result=result)),  # type: ignore[type-var]
+        "iprev": replace(BASE, iprev=IprevResult(result, "x", ip="192.0.2.1")),
+        "dmarc": replace(BASE, dmarc=replace(BASE.dmarc, result=result)),  # type: ignore[type-var]
+        "arc": replace(BASE, arc=ArcResult(result, "x")),
+    }
+    for method, report in reports.items():
+        if (method, result) in {("iprev", Result.NONE), ("arc", Result.NONE)} or (
+                method == "arc" and result is not Result.FAIL):
+            continue  # nothing to explain: no client IP / no ARC chain; ARC knows only pass/fail/none
+        assert any(f.method == method for f in findings(report)), (method, result)

@@ -77,6 +77,8 @@ def dmarc_findings(report: Report) -> list[Raw]:
     elif dm.result is Result.FAIL:
         unaligned = not dm.dkim_aligned and not dm.spf_aligned
         out.append(Raw("dmarc_fail_unaligned" if unaligned else "dmarc_fail", "dmarc", args))
+    elif dm.result not in (Result.PASS, Result.PERMERROR, Result.TEMPERROR):
+        out.append(Raw("dmarc_fail", "dmarc", args))  # not a DMARC result (RFC 9989 §9.2)
     elif dm.result is Result.PERMERROR:
         out.append(Raw("dmarc_permerror", "dmarc", args))
     elif dm.result is Result.TEMPERROR:
