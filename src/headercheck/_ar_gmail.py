@@ -101,11 +101,8 @@ def _arc(report: Report) -> list[Any]:
 
 
 def dmarc_comment(dm: DmarcResult) -> str:
-    """``p=NONE sp=NONE dis=NONE`` (§1.4): upper case, sp defaults to p."""
-    if not dm.policy:
-        return ""
-    sp = dm.subdomain_policy or dm.policy
-    return f"p={dm.policy.upper()} sp={sp.upper()} dis={(dm.disposition or 'none').upper()}"
+    """``p=NONE sp=NONE dis=NONE`` (§1.4): upper case, sp defaults to p; none without a record."""
+    return dm.gmail_comment if dm.policy else ""
 
 
 def _dmarc(report: Report) -> list[Any]:

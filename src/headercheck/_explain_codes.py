@@ -26,6 +26,7 @@ CODES: dict[str, Severity] = {
     # DMARC (RFC 7489, RFC 9989)
     "dmarc_missing": W, "dmarc_fail_unaligned": E, "dmarc_fail": E, "dmarc_spf_only": N,
     "dmarc_policy_none": N, "dmarc_permerror": E, "dmarc_temperror": W, "dmarc_testing": N,
+    "dmarc_note": N,
     # ARC (RFC 8617)
     "arc_fail": W, "arc_rescue": N,
     # Receivers' requirements, the message file, the receiver's own verdict

@@ -87,6 +87,7 @@ def dmarc_findings(report: Report) -> list[Raw]:
         out.append(Raw("dmarc_spf_only", "dmarc", args))
     if dm.result in (Result.PASS, Result.FAIL) and dm.policy == "none":
         out.append(Raw("dmarc_policy_none", "dmarc", args))
+    out += [Raw("dmarc_note", "dmarc", args | {"note": n}) for n in dm.notes]
     if dm.testing or (dm.pct is not None and dm.pct < 100):
         out.append(Raw("dmarc_testing", "dmarc", args | {"pct": dm.pct if dm.pct is not None else 100}))
     return out

@@ -64,15 +64,12 @@ def _arc(arc: ArcResult) -> list[Text]:
 
 
 def _dmarc(dm: DmarcResult) -> list[Text]:
-    from headercheck._ar_gmail import dmarc_comment
-
     lines = [_verdict("dmarc", dm.result.value, dm.reason)]
     if dm.record:
-        tag = getattr(dm, "applied_tag", "")  # added by the DMARC check (results.py)
-        applied = f", {tag}= applied" if tag else ""
-        lines.append(Text(f"         {dmarc_comment(dm)} (record at _dmarc.{dm.record_domain}{applied}; "
+        applied = f", {dm.applied_tag}= applied" if dm.applied_tag else ""
+        lines.append(Text(f"         {dm.gmail_comment} (record at _dmarc.{dm.record_domain}{applied}; "
                           f"organisational domain {dm.org_domain}, {dm.discovery})"))
-    return lines + [Text(f"         note: {n}") for n in getattr(dm, "notes", ())]
+    return lines + [Text(f"         note: {n}") for n in dm.notes]
 
 
 def _verdicts(report: Report, lang: str) -> list[Text]:
