@@ -48,7 +48,7 @@ def _envelope(report: Report, lang: str) -> list[Text]:
         source = env.sources.get(key)
         out.append(Text(f"  {name:<9} {shown}" + (f"  [from {source}]" if source else "")))
     if env.ip is None:
-        out.append(Text("  client IP unknown: pass --ip", style="yellow"))
+        out.append(Text("  " + label(lang, "client_ip_unknown"), style="yellow"))
     return out + [Text(f"  note: {n}") for n in env.notes]
 
 
