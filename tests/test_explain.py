@@ -67,7 +67,7 @@ EXPECTED = {
     "iprev_mismatch": {"iprev_mismatch"}, "dmarc_none": {"dmarc_missing"},
     "dmarc_fail_quarantine": {"dmarc_fail_unaligned"},
     "dmarc_fail_reject_sp": {"dmarc_fail_unaligned"}, "dmarc_permerror": {"dmarc_permerror"},
-    "arc_pass": set(), "arc_fail": {"arc_fail"},
+    "arc_pass": set(), "arc_fail": {"arc_fail"}, "spf_no_ip": {"spf_no_ip"},
 }
 
 

@@ -60,8 +60,8 @@ def _mailfrom_value(address: str) -> str:
 
 
 def _spf(report: Report) -> list[Any]:
-    if report.spf is None:
-        return []
+    if report.spf is None or not client_ip(report):
+        return []  # the receiver always knows the client IP: no IP, no verdict to show
     address = mail_from(report)
     comment = "google.com: " + spf_comment(report.spf, address, client_ip(report))
     return [clause("spf", report.spf.result.value, comment=comment,
@@ -125,8 +125,8 @@ def render(report: Report, authserv_id: str = AUTHSERV_ID) -> str:
 
 def received_spf(report: Report) -> str:
     """Gmail's Received-SPF value: ``<result> (google.com: <comment>) client-ip=<ip>;`` (§1.3)."""
-    if report.spf is None:
-        return ""
     ip = client_ip(report)
+    if report.spf is None or not ip:
+        return ""
     comment = spf_comment(report.spf, mail_from(report), ip)
     return f"{report.spf.result.value} (google.com: {comment}) client-ip={ip};"

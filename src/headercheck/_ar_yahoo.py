@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from headercheck._ar_common import auid, clause, domain_of, fold, mail_from, prop
+from headercheck._ar_common import auid, clause, client_ip, domain_of, fold, mail_from, prop
 from headercheck.results import DkimResult, DmarcResult, Report, Result
 
 AUTHSERV_ID = "atlas-production.v2-mail-prod1-gq1.omega.yahoo.com"
@@ -35,8 +35,8 @@ def _dkim(report: Report) -> list[Any]:
 
 
 def _spf(report: Report) -> list[Any]:
-    if report.spf is None:
-        return []
+    if report.spf is None or not client_ip(report):
+        return []  # the receiver always knows the client IP: no IP, no verdict to show
     domain = report.spf.domain or domain_of(mail_from(report))
     return [clause("spf", report.spf.result.value, props=[prop("smtp", "mailfrom", domain)])]
 
@@ -84,10 +84,10 @@ def render(report: Report, authserv_id: str = AUTHSERV_ID) -> str:
 
 def received_spf(report: Report) -> str:
     """Yahoo's Received-SPF value: no receiver prefix, no client-ip= (§2.1)."""
-    if report.spf is None:
+    ip = client_ip(report)
+    if report.spf is None or not ip:
         return ""
     spf, domain = report.spf, report.spf.domain or domain_of(mail_from(report))
-    ip = spf.client_ip or report.envelope.ip or ""
     texts = {
         Result.PASS: f"domain of {domain} designates {ip} as permitted sender",
         Result.FAIL: f"domain of {domain} does not designate {ip} as permitted sender",

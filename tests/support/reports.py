@@ -113,6 +113,9 @@ CASES: dict[str, Report] = {
     "dmarc_permerror": replace(BASE, dmarc=replace(DMARC, result=Result.PERMERROR, reason="bad p= value",
                                                    policy="", applied_policy="")),
     "arc_pass": replace(BASE, arc=ARC_PASS),
+    "spf_no_ip": replace(BASE, envelope=replace(ENV, ip=None), iprev=None,
+                         spf=replace(SPF, result=Result.NONE, client_ip="",
+                                     reason="no client IP is known: pass --ip to check SPF")),
     "arc_fail": replace(BASE, arc=ArcResult(Result.FAIL, "AMS i=1: body hash mismatch",
                                             instances=ARC_PASS.instances)),
 }
