@@ -13,6 +13,7 @@ from typing import Any
 from headercheck._ar_common import auid, clause, client_ip, domain_of, fold, mail_from, prop
 from headercheck._ar_parse import parse_results
 from headercheck._kinds import dkim_kind
+from headercheck.checks import _spf_text as spf_text
 from headercheck.results import ArcResult, DkimResult, DmarcResult, Report, Result, SpfResult
 
 AUTHSERV_ID = "mx.google.com"
@@ -40,18 +41,11 @@ def _dkim(sig: DkimResult) -> Any:
 
 
 def spf_comment(spf: SpfResult, address: str, ip: str) -> str:
-    """Gmail's SPF comment after ``google.com:`` (§1.3, §4.2); the address is lowercased."""
-    addr = address.lower()
-    texts = {
-        Result.PASS: f"domain of {addr} designates {ip} as permitted sender",
-        Result.FAIL: f"domain of {addr} does not designate {ip} as permitted sender",
-        Result.SOFTFAIL: f"domain of transitioning {addr} does not designate {ip} as permitted sender",
-        Result.NEUTRAL: f"{ip} is neither permitted nor denied by domain of {addr}",
-        Result.NONE: f"{addr} does not designate permitted sender hosts",
-        Result.TEMPERROR: f"error in processing during lookup of {addr}: DNS error",
-        Result.PERMERROR: f"permanent error in processing during lookup of {addr}: {spf.reason}",
-    }
-    return texts.get(spf.result, f"domain of {addr}")
+    """Gmail's SPF comment, ``google.com: domain of X designates IP …`` (§1.3, §4.2).
+
+    The texts live in one place, the SPF check's receiver-style comments.
+    """
+    return spf_text.comment(spf.result.value, address, domain_of(address), ip, AUTHSERV_ID, spf.reason)
 
 
 def _mailfrom_value(address: str) -> str:
@@ -63,7 +57,7 @@ def _spf(report: Report) -> list[Any]:
     if report.spf is None or not client_ip(report):
         return []  # the receiver always knows the client IP: no IP, no verdict to show
     address = mail_from(report)
-    comment = "google.com: " + spf_comment(report.spf, address, client_ip(report))
+    comment = spf_comment(report.spf, address, client_ip(report))
     return [clause("spf", report.spf.result.value, comment=comment,
                    props=[prop("smtp", "mailfrom", _mailfrom_value(address))])]
 
@@ -129,4 +123,4 @@ def received_spf(report: Report) -> str:
     if report.spf is None or not ip:
         return ""
     comment = spf_comment(report.spf, mail_from(report), ip)
-    return f"{report.spf.result.value} (google.com: {comment}) client-ip={ip};"
+    return f"{report.spf.result.value} ({comment}) client-ip={ip};"

@@ -20,7 +20,8 @@ from headercheck._ar_parse import (
     parse_received_spf,
     parse_results,
 )
-from headercheck._receivers import OUTLOOK, is_internal_host, profile_for, same_site
+from headercheck._receivers import is_internal_host, same_site
+from headercheck._trust import OUTLOOK, profile_of
 from headercheck.message import Header, Message
 
 # Fields the author or the sending system writes: the receiver's block ends before them.
@@ -76,7 +77,7 @@ def zone_end(message: Message, receiver: str) -> int:
 
 def _claims(parsed: ParsedResults, receiver: str) -> bool:
     if not parsed.authserv_id:
-        return profile_for(receiver) is OUTLOOK  # Microsoft writes no authserv-id (§3.2)
+        return profile_of(receiver) is OUTLOOK  # Microsoft writes no authserv-id (§3.2)
     return same_site(parsed.authserv_id, receiver)
 
 

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from headercheck._ar_common import auid, clause, client_ip, domain_of, fold, mail_from, prop
+from headercheck.checks import _spf_text as spf_text
 from headercheck.results import DkimResult, DmarcResult, Report, Result
 
 AUTHSERV_ID = "atlas-production.v2-mail-prod1-gq1.omega.yahoo.com"
@@ -83,17 +84,13 @@ def render(report: Report, authserv_id: str = AUTHSERV_ID) -> str:
 
 
 def received_spf(report: Report) -> str:
-    """Yahoo's Received-SPF value: no receiver prefix, no client-ip= (§2.1)."""
+    """Yahoo's Received-SPF value: no receiver prefix, no client-ip= (§2.1).
+
+    The texts live in one place, the SPF check's receiver-style comments.
+    """
     ip = client_ip(report)
     if report.spf is None or not ip:
         return ""
     spf, domain = report.spf, report.spf.domain or domain_of(mail_from(report))
-    texts = {
-        Result.PASS: f"domain of {domain} designates {ip} as permitted sender",
-        Result.FAIL: f"domain of {domain} does not designate {ip} as permitted sender",
-        # Yahoo writes no space after "transitioning" (§2.1 2E).
-        Result.SOFTFAIL: f"domain of transitioning{domain} does not designate {ip} as permitted sender",
-        Result.NONE: f"domain of {domain} does not designate permitted sender hosts",
-    }
-    text = texts.get(spf.result)
-    return f"{spf.result.value} ({text})" if text else spf.result.value
+    text = spf_text.comment(spf.result.value, mail_from(report), domain, ip, AUTHSERV_ID, spf.reason)
+    return f"{spf.result.value} ({text})"

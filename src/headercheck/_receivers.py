@@ -1,49 +1,15 @@
-"""Receiver profiles: which authserv-ids and hosts belong to Gmail, Yahoo or Microsoft.
+"""Which hosts and authserv-ids belong to the receiver (RECEIVERS.md §1.2, §2.1, §3.2).
 
-Formats: /work/shared/RECEIVERS.md §1.4 (Gmail), §2.1 (Yahoo/AOL), §3 (Microsoft).
+The receiver families themselves (Gmail, Yahoo, Outlook) are the envelope's, in _trust.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Profile:
-    """One receiver family: its style name and how to recognise its hosts."""
-
-    style: str
-    authserv_id: str
-    host_pattern: re.Pattern[str]
-
-
-GMAIL = Profile("gmail", "mx.google.com", re.compile(r"(^|\.)google\.com$|(^|\.)gmail\.com$"))
-YAHOO = Profile(
-    "yahoo",
-    "atlas-production.v2-mail-prod1-gq1.omega.yahoo.com",
-    re.compile(r"(^|\.)yahoo\.com$|(^|\.)aol\.com$|(^|\.)yahoodns\.net$"),
-)
-OUTLOOK = Profile(
-    "outlook",
-    "protection.outlook.com",
-    re.compile(r"(^|\.)outlook\.com$|(^|\.)microsoft\.com$|(^|\.)hotmail\.com$"),
-)
-PROFILES = (GMAIL, YAHOO, OUTLOOK)
-
-
-def profile_for(host: str | None) -> Profile | None:
-    """The known receiver a host name or authserv-id belongs to, or None."""
-    name = (host or "").strip().rstrip(".").lower()
-    if not name:
-        return None
-    for profile in PROFILES:
-        if profile.host_pattern.search(name):
-            return profile
-    return None
+from headercheck._trust import profile_of
 
 
 def is_internal_host(host: str) -> bool:
@@ -67,9 +33,9 @@ def same_site(host: str, receiver: str) -> bool:
         return False
     if host == receiver:
         return True
-    mine = profile_for(receiver)
+    mine = profile_of(receiver)
     if mine is not None:
-        return profile_for(host) is mine
+        return profile_of(host) is mine
     return _parent(host) == _parent(receiver)
 
 

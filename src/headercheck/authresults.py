@@ -12,7 +12,7 @@ from headercheck import _ar_gmail, _ar_rfc, _ar_yahoo
 from headercheck._ar_compare import forged, verdicts
 from headercheck._ar_parse import ParsedResults, parse_results
 from headercheck._ar_trust import receiver_headers
-from headercheck._receivers import GMAIL, YAHOO, profile_for
+from headercheck._trust import profile_of
 from headercheck.message import Message
 from headercheck.results import ReceiverVerdict, Report
 
@@ -23,8 +23,8 @@ def _receiver_id(report: Report, profile_style: str) -> str | None:
     """The receiver's own authserv-id when it belongs to the style's receiver."""
     for v in report.receiver_said:
         if v.authserv_id and not v.forged:
-            p = profile_for(v.authserv_id)
-            if p is not None and p.style == profile_style:
+            p = profile_of(v.authserv_id)
+            if p is not None and p.name == profile_style:
                 return v.authserv_id
     return None
 
@@ -40,9 +40,9 @@ def render(report: Report, style: str = "rfc") -> str:
     if style == "rfc":
         return _ar_rfc.render(report)
     if style == "gmail":
-        return _ar_gmail.render(report, _receiver_id(report, "gmail") or GMAIL.authserv_id)
+        return _ar_gmail.render(report, _receiver_id(report, "gmail") or _ar_gmail.AUTHSERV_ID)
     if style == "yahoo":
-        return _ar_yahoo.render(report, _receiver_id(report, "yahoo") or YAHOO.authserv_id)
+        return _ar_yahoo.render(report, _receiver_id(report, "yahoo") or _ar_yahoo.AUTHSERV_ID)
     raise ValueError(f"unknown Authentication-Results style {style!r}; choose from {', '.join(STYLES)}")
 
 
@@ -71,9 +71,9 @@ def default_style(report: Report) -> str:
     names = [env.receiver, env.receiving_host] + [v.authserv_id for v in report.receiver_said
                                                   if not v.forged]
     for name in names:
-        profile = profile_for(name)
-        if profile is not None and profile.style in STYLES:
-            return profile.style
+        profile = profile_of(name)
+        if profile is not None and profile.name in STYLES:
+            return profile.name
     return "rfc"
 
 
