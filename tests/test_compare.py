@@ -99,3 +99,15 @@ def test_default_style() -> None:
     assert default_style(replace(BASE, envelope=Envelope())) == "rfc"
     yahoo = Envelope(receiver="atlas1.free.mail.bf1.yahoo.com")
     assert default_style(replace(BASE, envelope=yahoo)) == "yahoo"
+
+
+def test_envelope_boundary_limits_the_trusted_block() -> None:
+    """Envelope.header_index (the receiving Received) bounds what is trusted, with its block."""
+    message = parse_message(GMAIL_TOP + ORIGIN)
+    receiving = next(i for i, h in enumerate(message.headers) if "by mx.google.com" in h.value)
+    env = replace(REPORT.envelope, receiver="mx.google.com", header_index=receiving)
+    assert all(v.agrees for v in compare(message, replace(REPORT, envelope=env)))
+    # Were the receiving hop the topmost Received, the AR below Return-Path would be a claim.
+    env = replace(env, header_index=1)
+    said = compare(message, replace(REPORT, envelope=env))
+    assert said and all(v.forged for v in said)

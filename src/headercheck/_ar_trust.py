@@ -75,18 +75,38 @@ def zone_end(message: Message, receiver: str) -> int:
     return len(message.headers)
 
 
+# What a receiver writes right below its own Received line (Gmail, RECEIVERS.md §1.1).
+_RECEIVER_BLOCK = frozenset({"received-spf", "authentication-results", "arc-seal",
+                             "arc-message-signature", "arc-authentication-results", "return-path"})
+
+
+def block_end(message: Message, boundary: int) -> int:
+    """Index just past the receiver's block that follows its receiving Received header."""
+    end = boundary + 1
+    while end < len(message.headers) and message.headers[end].lname in _RECEIVER_BLOCK:
+        end += 1
+    return end
+
+
 def _claims(parsed: ParsedResults, receiver: str) -> bool:
     if not parsed.authserv_id:
         return profile_of(receiver) is OUTLOOK  # Microsoft writes no authserv-id (§3.2)
     return same_site(parsed.authserv_id, receiver)
 
 
-def receiver_headers(message: Message, hint: str | None) -> ReceiverHeaders | None:
-    """The trusted receiver's Authentication-Results, ARC-Authentication-Results, Received-SPF."""
+def receiver_headers(message: Message, hint: str | None,
+                     boundary: int | None = None) -> ReceiverHeaders | None:
+    """The trusted receiver's Authentication-Results, ARC-Authentication-Results, Received-SPF.
+
+    :param boundary: index of the receiving Received header when the envelope found it
+        (Envelope.header_index); nothing below it and the receiver's block is trusted.
+    """
     receiver = _receiver_host(message, hint)
     if not receiver:
         return None
     end = zone_end(message, receiver)
+    if boundary is not None and 0 <= boundary < len(message.headers):
+        end = min(end, block_end(message, boundary))
     trusted: ParsedResults | None = None
     aar: ParsedResults | None = None
     spf: ReceivedSpf | None = None

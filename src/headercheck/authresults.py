@@ -80,7 +80,7 @@ def default_style(report: Report) -> str:
 def compare(message: Message, report: Report) -> tuple[ReceiverVerdict, ...]:
     """What the trusted receiver said at delivery, method by method, beside our result."""
     env = report.envelope
-    rh = receiver_headers(message, env.receiver or env.receiving_host)
+    rh = receiver_headers(message, env.receiver or env.receiving_host, env.header_index)
     if rh is None:
         return ()
     return tuple(verdicts(message, report, rh) + forged(rh))
