@@ -29,7 +29,7 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--record", metavar="FILE", help="write every DNS answer to a JSON cassette")
     p.add_argument("--now", metavar="WHEN", help="judge t=/x= as of this time (epoch or ISO 8601)")
     p.add_argument("--receiver", help="receiving host or authserv-id, e.g. mx.google.com")
-    p.add_argument("--style", choices=["rfc", "gmail", "yahoo", "outlook"],
+    p.add_argument("--style", choices=["rfc", "gmail", "yahoo"],
                    help="Authentication-Results style (default: the receiver's)")
     p.add_argument("--lang", choices=["en", "ja"], default="en", help="language of findings")
     p.add_argument("--dmarc-discovery", choices=["psl", "treewalk"], default="psl",
@@ -90,7 +90,7 @@ def run_check(args: argparse.Namespace) -> int:
     """headercheck check: one report per file, text or JSON Lines."""
     from headercheck.authresults import default_style
     from headercheck.render.jsonout import report_to_json
-    from headercheck.render.text import report_to_text
+    from headercheck.render.text import print_report
 
     resolver = make_resolver(args)
     now = to_timestamp(args.now)
@@ -105,7 +105,9 @@ def run_check(args: argparse.Namespace) -> int:
         if args.json:
             print(report_to_json(report, style, args.lang))
         else:
-            print(("\n" if i else "") + report_to_text(report, style, args.lang))
+            if i:
+                print()
+            print_report(report, style, args.lang)
     if isinstance(resolver, RecordingResolver):
         resolver.save()
     return status

@@ -192,6 +192,13 @@ class ReceiverVerdict:
     our_result: str
     agrees: bool
     cause: str = ""
+    identifier: str = ""
+    authserv_id: str = ""
+    source: str = ""
+    receiver_comment: str = ""
+    forged: bool = False
+    cause_code: str = ""
+    cause_args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

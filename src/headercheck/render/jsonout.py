@@ -26,7 +26,7 @@ def _plain(value: Any) -> Any:
 
 def report_to_dict(report: Report, style: str | None = None, lang: str = "en") -> dict[str, Any]:
     """The report as plain data; style picks the Authentication-Results form (default: receiver's)."""
-    from headercheck.authresults import default_style
+    from headercheck.authresults import default_style, received_spf
 
     out: dict[str, Any] = {"file": report.source, "from_domain": report.from_domain}
     out["warnings"] = list(report.warnings)
@@ -39,7 +39,9 @@ def report_to_dict(report: Report, style: str | None = None, lang: str = "en") -
     if dmarc is not None:
         dmarc["domain"] = dmarc.get("from_domain", "")
     out["dmarc"] = dmarc
-    out["authentication_results"] = report.authentication_results(style or default_style(report))
+    style = style or default_style(report)
+    out["authentication_results"] = report.authentication_results(style)
+    out["received_spf"] = received_spf(report, style)
     out["receiver_said"] = _plain(report.receiver_said)
     out["findings"] = [
         {"code": f.code, "severity": f.severity.value, "message": f.message, "fix": f.fix,
