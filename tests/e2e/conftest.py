@@ -1,0 +1,119 @@
+"""Session fixtures: OpenDKIM + a sending Postfix + a receiving Postfix + NSD, all on loopback.
+
+Started once per session from the tests, in a private temp directory, and stopped afterwards
+even when a test fails. Set HEADERCHECK_E2E_KEEP=1 to keep the directory (configs, logs, mail).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from headercheck.dns import LiveResolver
+from support import mailstack
+from support.e2e_dns import RECEIVER_HOST, RECEIVER_IP, SENDER_HOST, SENDER_IP, Dns
+from support.nsd import NSD, NsdServer
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port(address: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((address, 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def e2e_dir() -> Iterator[Path]:
+    """A private base directory; skips (non-root) or fails (root) when the stack is missing."""
+    missing = mailstack.missing_packages() + ([] if Path(NSD).exists() else ["nsd"])
+    if os.geteuid() != 0:
+        reason = f"missing Debian packages {', '.join(missing)}; " if missing else ""
+        pytest.skip(f"end-to-end tests run Postfix and must run as root ({reason}see docs/e2e.md)")
+    if missing:
+        pytest.fail(f"end-to-end tests need the Debian packages {', '.join(missing)} "
+                    "(scripts/test installs them)")
+    base = Path(tempfile.mkdtemp(prefix="hc-e2e-"))
+    base.chmod(0o711)
+    yield base
+    if not os.environ.get("HEADERCHECK_E2E_KEEP"):
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def keys(e2e_dir: Path) -> mailstack.Keys:
+    key_file, txt = mailstack.genkey(e2e_dir / "keys", "master", "example.jp")
+    _, other = mailstack.genkey(e2e_dir / "keys-regenerated", "master", "example.jp")
+    return mailstack.Keys(key_file, txt, other)
+
+
+@pytest.fixture(scope="session")
+def stack(e2e_dir: Path, keys: mailstack.Keys) -> Iterator[mailstack.Stack]:
+    """OpenDKIM, then the receiver, then the sender; stopped in reverse order, always."""
+    opendkim = mailstack.OpenDkim(e2e_dir / "opendkim", "example.jp", "master", keys.key_file)
+    signed_port, app_port = _free_port(SENDER_IP), _free_port(SENDER_IP)
+    receiver_port = _free_port(RECEIVER_IP)
+    mail_base = mailstack.maildir_for(e2e_dir / "receiver-mail")
+    uid, gid = mailstack.delivery_ids()
+    receiver = mailstack.Postfix(
+        "receiver", e2e_dir / "receiver", RECEIVER_IP, RECEIVER_HOST,
+        settings={
+            "mynetworks": f"{RECEIVER_IP}/32",
+            "virtual_mailbox_domains": "example.net",
+            "virtual_mailbox_base": str(mail_base),
+            "virtual_mailbox_maps": "static:inbox/",
+            "virtual_uid_maps": f"static:{uid}",
+            "virtual_gid_maps": f"static:{gid}",
+        },
+        listeners=[f"{RECEIVER_IP}:{receiver_port} inet n - n - - smtpd"],
+    )
+    milter = f"unix:{opendkim.socket_path}"
+    sender = mailstack.Postfix(
+        "sender", e2e_dir / "sender", SENDER_IP, SENDER_HOST,
+        settings={
+            "relayhost": f"[{RECEIVER_IP}]:{receiver_port}",
+            "smtpd_milters": milter,
+            "non_smtpd_milters": milter,
+            "milter_default_action": "accept",
+        },
+        listeners=[
+            f"{SENDER_IP}:{signed_port} inet n - n - - smtpd",
+            # The admin's classic slip: a second listener for an application with -o smtpd_milters=
+            f"{SENDER_IP}:{app_port} inet n - n - - smtpd -o smtpd_milters=",
+        ],
+    )
+    started: list[mailstack.OpenDkim | mailstack.Postfix] = []
+    try:
+        for service in (opendkim, receiver, sender):
+            service.start()
+            started.append(service)
+        yield mailstack.Stack(sender, receiver, opendkim, signed_port, app_port, mail_base / "inbox")
+    finally:
+        for service in reversed(started):
+            service.stop()
+
+
+@pytest.fixture(scope="session")
+def nsd_for(e2e_dir: Path) -> Iterator[Callable[[Dns], LiveResolver]]:
+    """Serve a Dns variant from a real NSD on 127.0.0.1; give a LiveResolver pointed at it."""
+    servers: dict[Dns, NsdServer] = {}
+    (e2e_dir / "zones").mkdir(mode=0o700, exist_ok=True)
+
+    def serve(dns: Dns) -> LiveResolver:
+        if dns not in servers:
+            path = e2e_dir / "zones" / f"variant{len(servers)}.zone"
+            path.write_text(dns.zone())
+            servers[dns] = NsdServer([path]).start()
+        return LiveResolver(["127.0.0.1"], port=servers[dns].port)
+
+    try:
+        yield serve
+    finally:
+        for server in servers.values():
+            server.stop()
