@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from headercheck.dns import LiveResolver
 from support import mailstack
 from support.e2e_dns import RECEIVER_HOST, RECEIVER_IP, SENDER_HOST, SENDER_IP, Dns
 from support.nsd import NSD, NsdServer
@@ -100,17 +99,17 @@ def stack(e2e_dir: Path, keys: mailstack.Keys) -> Iterator[mailstack.Stack]:
 
 
 @pytest.fixture(scope="session")
-def nsd_for(e2e_dir: Path) -> Iterator[Callable[[Dns], LiveResolver]]:
-    """Serve a Dns variant from a real NSD on 127.0.0.1; give a LiveResolver pointed at it."""
+def nsd_for(e2e_dir: Path) -> Iterator[Callable[[Dns], NsdServer]]:
+    """Serve a Dns variant from its own real NSD on 127.0.0.1 (started once per variant)."""
     servers: dict[Dns, NsdServer] = {}
     (e2e_dir / "zones").mkdir(mode=0o700, exist_ok=True)
 
-    def serve(dns: Dns) -> LiveResolver:
+    def serve(dns: Dns) -> NsdServer:
         if dns not in servers:
             path = e2e_dir / "zones" / f"variant{len(servers)}.zone"
             path.write_text(dns.zone())
             servers[dns] = NsdServer([path]).start()
-        return LiveResolver(["127.0.0.1"], port=servers[dns].port)
+        return servers[dns]
 
     try:
         yield serve

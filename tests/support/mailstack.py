@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import shlex
 import shutil
 import socket
@@ -309,3 +310,26 @@ class Stack:
         port = self.signed_port if signed else self.app_port
         swaks(SENDER_IP, port, mail_from, "user@example.net", message, helo="app.example.jp")
         return wait_for_delivery(self.maildir, marker, [self.sender, self.receiver])
+
+
+def opendkim_verify(message: Path, dns_port: int, workdir: Path) -> list[str]:
+    """OpenDKIM's own verdicts (one dkim= token per signature), its DNS through NSD only.
+
+    `opendkim -t` in verify mode; libunbound (OpenDKIM's resolver on Debian) forwards every
+    question to NSD on 127.0.0.1, so nothing leaves loopback.
+    """
+    workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    unbound = workdir / f"unbound-{dns_port}.conf"
+    unbound.write_text(
+        "server:\n  do-not-query-localhost: no\n  module-config: \"iterator\"\n"
+        f"forward-zone:\n  name: \".\"\n  forward-addr: 127.0.0.1@{dns_port}\n"
+    )
+    conf = workdir / f"opendkim-verify-{dns_port}.conf"
+    conf.write_text(f"Mode v\nResolverConfiguration {unbound}\nSyslog false\n")
+    done = subprocess.run([OPENDKIM, "-vvv", "-x", str(conf), "-t", str(message)],
+                          capture_output=True, text=True, timeout=60)
+    out = done.stdout + done.stderr
+    headers = re.findall(r"hname='Authentication-Results' hvalue='(.*?)'", out, re.S)
+    if not headers:
+        raise RuntimeError(f"opendkim -t wrote no Authentication-Results:\n{out}")
+    return re.findall(r"\bdkim=(\w+)", headers[0])
