@@ -6,6 +6,7 @@ even when a test fails. Set HEADERCHECK_E2E_KEEP=1 to keep the directory (config
 
 from __future__ import annotations
 
+import email.utils
 import os
 import shutil
 import socket
@@ -16,7 +17,15 @@ from pathlib import Path
 import pytest
 
 from support import mailstack
-from support.e2e_dns import RECEIVER_HOST, RECEIVER_IP, SENDER_HOST, SENDER_IP, Dns
+from support.e2e_dns import (
+    RECEIVER_HOST,
+    RECEIVER_IP,
+    SENDER_HOST,
+    SENDER_IP,
+    UNALIGNED_SPF_DOMAIN,
+    Dns,
+    rename_selector,
+)
 from support.nsd import NSD, NsdServer
 
 pytestmark = pytest.mark.e2e
@@ -116,3 +125,68 @@ def nsd_for(e2e_dir: Path) -> Iterator[Callable[[Dns], NsdServer]]:
     finally:
         for server in servers.values():
             server.stop()
+
+
+BODY = (
+    "Hello from example.jp.\n"
+    "\n"
+    "This message went through Postfix and the OpenDKIM milter.\n"
+    "-- \n"
+    "Taro\n"
+)
+FOOTER = "\n_______________________________________________\nlist mailing list\nhttps://lists.example.net/\n"
+
+
+def _message(marker: str, subject: str) -> bytes:
+    headers = [
+        "From: Taro Yamada <taro@example.jp>",
+        "To: <user@example.net>",
+        f"Subject: {subject}",
+        f"Date: {email.utils.formatdate()}",
+        f"Message-ID: <{marker}@example.jp>",
+        "MIME-Version: 1.0",
+        "Content-Type: text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding: 7bit",
+    ]
+    return ("\n".join(headers) + "\n\n" + BODY).encode()
+
+
+@pytest.fixture(scope="session")
+def signed(stack: mailstack.Stack) -> Path:
+    """A message from taro@example.jp, signed by the milter, delivered to the Maildir."""
+    return stack.send(_message("e2e-signed", "signed by OpenDKIM"), "taro@example.jp",
+                      b"e2e-signed@example.jp")
+
+
+@pytest.fixture(scope="session")
+def unaligned(stack: mailstack.Stack) -> Path:
+    """From example.jp, envelope sender of a mailing service, via the listener without the milter."""
+    return stack.send(_message("e2e-unaligned", "newsletter"), f"bounce@{UNALIGNED_SPF_DOMAIN}",
+                      b"e2e-unaligned@example.jp", signed=False)
+
+
+@pytest.fixture(scope="session")
+def clean(keys: mailstack.Keys) -> Dns:
+    """example.jp as the guides publish it: SPF (TXT and type 99), MX, A, DKIM, DMARC, PTR."""
+    return Dns(dkim_txt=keys.dkim_txt)
+
+
+
+@pytest.fixture(scope="session")
+def wrong_selector(clean: Dns) -> Dns:
+    """KeyFile signs with s=master; the key is published under genkey's default selector."""
+    return clean.with_(dkim_txt=rename_selector(clean.dkim_txt, "master", "default"))
+
+
+@pytest.fixture(scope="session")
+def other_key(clean: Dns, keys: mailstack.Keys) -> Dns:
+    """opendkim-genkey was run again: DNS has a key that is not the KeyFile's."""
+    return clean.with_(dkim_txt=keys.other_dkim_txt)
+
+
+@pytest.fixture(scope="session")
+def with_footer(signed: Path, e2e_dir: Path) -> Path:
+    """The signed message as a mailing list passes it on: a footer appended to the body."""
+    relayed = e2e_dir / "with-footer.eml"
+    relayed.write_bytes(signed.read_bytes() + FOOTER.encode())
+    return relayed

@@ -7,7 +7,6 @@ DNS is a different zone served for the same delivered file (signing does no DNS 
 
 from __future__ import annotations
 
-import email.utils
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -17,57 +16,11 @@ import pytest
 import headercheck
 from headercheck.dns import LiveResolver
 from headercheck.results import Report, Result
-from support.e2e_dns import (
-    RECEIVER_HOST,
-    SENDER_HOST,
-    SENDER_IP,
-    UNALIGNED_SPF_DOMAIN,
-    Dns,
-    rename_selector,
-)
-from support.mailstack import Keys, Stack, opendkim_verify
+from support.e2e_dns import RECEIVER_HOST, SENDER_HOST, SENDER_IP, UNALIGNED_SPF_DOMAIN, Dns
 from support.nsd import NsdServer
 
 pytestmark = pytest.mark.e2e
 Serve = Callable[[Dns], NsdServer]
-
-BODY = (
-    "Hello from example.jp.\n"
-    "\n"
-    "This message went through Postfix and the OpenDKIM milter.\n"
-    "-- \n"
-    "Taro\n"
-)
-FOOTER = "\n_______________________________________________\nlist mailing list\nhttps://lists.example.net/\n"
-
-
-def _message(marker: str, subject: str) -> bytes:
-    headers = [
-        "From: Taro Yamada <taro@example.jp>",
-        "To: <user@example.net>",
-        f"Subject: {subject}",
-        f"Date: {email.utils.formatdate()}",
-        f"Message-ID: <{marker}@example.jp>",
-        "MIME-Version: 1.0",
-        "Content-Type: text/plain; charset=UTF-8",
-        "Content-Transfer-Encoding: 7bit",
-    ]
-    return ("\n".join(headers) + "\n\n" + BODY).encode()
-
-
-@pytest.fixture(scope="session")
-def signed(stack: Stack) -> Path:
-    """A message from taro@example.jp, signed by the milter, delivered to the Maildir."""
-    return stack.send(_message("e2e-signed", "signed by OpenDKIM"), "taro@example.jp",
-                      b"e2e-signed@example.jp")
-
-
-@pytest.fixture(scope="session")
-def unaligned(stack: Stack) -> Path:
-    """From example.jp, envelope sender of a mailing service, via the listener without the milter."""
-    return stack.send(_message("e2e-unaligned", "newsletter"), f"bounce@{UNALIGNED_SPF_DOMAIN}",
-                      b"e2e-unaligned@example.jp", signed=False)
-
 
 def test_delivered_as_postfix_writes_it(signed: Path) -> None:
     raw = signed.read_bytes()
@@ -86,12 +39,6 @@ CODE_DKIM_BAD_SIGNATURE = "dkim_bad_signature"
 CODE_DKIM_BODY_CHANGED = "dkim_body_hash_mismatch"
 CODE_IPREV_NO_PTR = "iprev_no_ptr"
 CODE_DMARC_NOT_ALIGNED = "dmarc_not_aligned"
-
-
-@pytest.fixture(scope="session")
-def clean(keys: Keys) -> Dns:
-    """example.jp as the guides publish it: SPF (TXT and type 99), MX, A, DKIM, DMARC, PTR."""
-    return Dns(dkim_txt=keys.dkim_txt)
 
 
 def _check(path: Path, nsd: NsdServer) -> Report:
@@ -143,14 +90,6 @@ def test_clean_setup_findings(signed: Path, clean: Dns, nsd_for: Serve) -> None:
     assert [f.code for f in report.findings() if f.severity == "error"] == []
 
 
-def test_opendkim_agrees_on_the_clean_setup(
-    signed: Path, clean: Dns, nsd_for: Serve, e2e_dir: Path
-) -> None:
-    resolver = nsd_for(clean)
-    assert opendkim_verify(signed, resolver.port, e2e_dir / "verify") == ["pass"]
-    assert [d.result.value for d in _check(signed, resolver).dkim] == ["pass"]
-
-
 def test_spf_record_does_not_cover_the_sending_ip(
     signed: Path, clean: Dns, nsd_for: Serve
 ) -> None:
@@ -162,46 +101,30 @@ def test_spf_record_does_not_cover_the_sending_ip(
     assert CODE_SPF_FAIL in _codes(report)
 
 
-def test_dkim_record_under_the_wrong_selector(
-    signed: Path, clean: Dns, nsd_for: Serve, e2e_dir: Path
-) -> None:
+def test_dkim_record_under_the_wrong_selector(signed: Path, wrong_selector: Dns, nsd_for: Serve) -> None:
     """KeyFile signs with s=master; the key was published as opendkim-genkey's default selector."""
-    dns = clean.with_(dkim_txt=rename_selector(clean.dkim_txt, "master", "default"))
-    resolver = nsd_for(dns)
-    report = _check(signed, resolver)
+    report = _check(signed, nsd_for(wrong_selector))
     sig = report.dkim[0]
     assert (sig.result, sig.reason_code) == (Result.PERMERROR, "no_key")
     assert sig.dns_name == "master._domainkey.example.jp"
     assert report.dmarc is not None and report.dmarc.result is Result.PASS  # SPF carries it
     assert CODE_DKIM_NO_KEY in _codes(report)
-    assert opendkim_verify(signed, resolver.port, e2e_dir / "verify") == ["permerror"]
 
 
-def test_dkim_key_in_dns_does_not_match_keyfile(
-    signed: Path, keys: Keys, clean: Dns, nsd_for: Serve, e2e_dir: Path
-) -> None:
+def test_dkim_key_in_dns_does_not_match_keyfile(signed: Path, other_key: Dns, nsd_for: Serve) -> None:
     """opendkim-genkey was run again; DNS still has the other key (or the reverse)."""
-    resolver = nsd_for(clean.with_(dkim_txt=keys.other_dkim_txt))
-    report = _check(signed, resolver)
+    report = _check(signed, nsd_for(other_key))
     sig = report.dkim[0]
     assert (sig.result, sig.reason_code) == (Result.FAIL, "bad_signature")
     assert CODE_DKIM_BAD_SIGNATURE in _codes(report)
-    assert opendkim_verify(signed, resolver.port, e2e_dir / "verify") == ["fail"]
 
 
-def test_body_changed_after_signing(
-    signed: Path, clean: Dns, nsd_for: Serve, e2e_dir: Path
-) -> None:
+def test_body_changed_after_signing(with_footer: Path, clean: Dns, nsd_for: Serve) -> None:
     """A mailing list appended its footer to the signed body (c=relaxed/simple, no l=)."""
-    relayed = e2e_dir / "footer.eml"
-    relayed.write_bytes(signed.read_bytes() + FOOTER.encode())
-    resolver = nsd_for(clean)
-    report = _check(relayed, resolver)
+    report = _check(with_footer, nsd_for(clean))
     sig = report.dkim[0]
     assert (sig.result, sig.reason_code) == (Result.NEUTRAL, "body_hash_mismatch")  # Gmail's word
     assert CODE_DKIM_BODY_CHANGED in _codes(report)
-    # OpenDKIM calls the same thing dkim=fail: both refuse it, with different tokens.
-    assert opendkim_verify(relayed, resolver.port, e2e_dir / "verify") == ["fail"]
 
 
 def test_no_ptr_for_the_sending_ip(signed: Path, clean: Dns, nsd_for: Serve) -> None:

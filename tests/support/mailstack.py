@@ -312,8 +312,8 @@ class Stack:
         return wait_for_delivery(self.maildir, marker, [self.sender, self.receiver])
 
 
-def opendkim_verify(message: Path, dns_port: int, workdir: Path) -> list[str]:
-    """OpenDKIM's own verdicts (one dkim= token per signature), its DNS through NSD only.
+def opendkim_verify(message: Path, dns_port: int, workdir: Path) -> list[tuple[str, str]]:
+    """OpenDKIM's own verdicts, (dkim= token, reason) per signature, its DNS through NSD only.
 
     `opendkim -t` in verify mode; libunbound (OpenDKIM's resolver on Debian) forwards every
     question to NSD on 127.0.0.1, so nothing leaves loopback.
@@ -332,4 +332,4 @@ def opendkim_verify(message: Path, dns_port: int, workdir: Path) -> list[str]:
     headers = re.findall(r"hname='Authentication-Results' hvalue='(.*?)'", out, re.S)
     if not headers:
         raise RuntimeError(f"opendkim -t wrote no Authentication-Results:\n{out}")
-    return re.findall(r"\bdkim=(\w+)", headers[0])
+    return re.findall(r'\bdkim=(\w+)(?: reason="([^"]*)")?', headers[0])
