@@ -322,6 +322,7 @@ def opendkim_verify(message: Path, dns_port: int, workdir: Path) -> list[tuple[s
     unbound = workdir / f"unbound-{dns_port}.conf"
     unbound.write_text(
         "server:\n  do-not-query-localhost: no\n  module-config: \"iterator\"\n"
+        "  outgoing-interface: 127.0.0.1\n"
         f"forward-zone:\n  name: \".\"\n  forward-addr: 127.0.0.1@{dns_port}\n"
     )
     conf = workdir / f"opendkim-verify-{dns_port}.conf"
