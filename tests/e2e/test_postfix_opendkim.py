@@ -31,14 +31,14 @@ def test_delivered_as_postfix_writes_it(signed: Path) -> None:
     assert f"by {RECEIVER_HOST} (Postfix)".encode() in raw
 
 
-# Finding codes headercheck's explain layer gives for each mistake (src/headercheck/explain.py).
+# Finding codes headercheck's explain layer gives (src/headercheck/locale/en.json "findings").
 CODE_SPF_FAIL = "spf_fail"
-CODE_SPF_TYPE99 = "spf_type99_record"
+CODE_SPF_TYPE99 = "spf_type99"
 CODE_DKIM_NO_KEY = "dkim_no_key"
-CODE_DKIM_BAD_SIGNATURE = "dkim_bad_signature"
-CODE_DKIM_BODY_CHANGED = "dkim_body_hash_mismatch"
+CODE_DKIM_BAD_SIGNATURE = "dkim_signature"
+CODE_DKIM_BODY_CHANGED = "dkim_body_hash"
 CODE_IPREV_NO_PTR = "iprev_no_ptr"
-CODE_DMARC_NOT_ALIGNED = "dmarc_not_aligned"
+CODE_DMARC_NOT_ALIGNED = "dmarc_fail_unaligned"
 
 
 def _check(path: Path, nsd: NsdServer) -> Report:
