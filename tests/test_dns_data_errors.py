@@ -107,7 +107,7 @@ def test_dnspython_reports_the_next_line_which_we_correct() -> None:
     text = ZONES["bad-address"][0]
     reader = dns.zonefile.Reader(dns.tokenizer.Tokenizer(text, "z"), dns.rdataclass.IN,
                                  _Collector(RecordStore()),  # type: ignore[arg-type]
-                                 allow_directives={"$ORIGIN"})
+                                 allow_directives={"$ORIGIN"}, default_ttl=3600)
     with pytest.raises(dns.exception.SyntaxError, match="z:4:"):
         reader.read()
     with pytest.raises(DnsDataError, match="z:3:"):
