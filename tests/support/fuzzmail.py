@@ -7,9 +7,12 @@ mutations reach deep into the mechanisms instead of stopping at "no key".
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import os
 import threading
+import time
+import zlib
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -23,7 +26,7 @@ from hypothesis import strategies as st
 import headercheck
 from headercheck.dns import MX, Answer, Status, failure
 
-NOW = 1_790_000_000.0
+NOW = float(int(time.time()) + 3600)  # dkimpy signs with the wall clock: judge just after
 CLIENT_IP = "192.0.2.25"
 HANG_SECONDS = 120.0  # per example: a hang, never a performance bound
 
@@ -88,19 +91,25 @@ CORE = (
 )
 
 
-def _sign(msg: bytes, *, length: bool = False, canon: tuple[bytes, bytes] = (b"relaxed", b"relaxed")
-          ) -> bytes:
+def sign(msg: bytes, *, length: bool = False, canon: tuple[bytes, bytes] = (b"relaxed", b"relaxed"),
+         domain: str = "fuzz.example") -> bytes:
+    """msg with a DKIM-Signature by d=domain s=sel (the fuzz key) prepended."""
     pem, _ = _key()
-    sig = dkim.sign(msg, b"sel", b"fuzz.example", pem, canonicalize=canon, length=length,
+    sig = dkim.sign(msg, b"sel", domain.encode(), pem, canonicalize=canon, length=length,
                     include_headers=[b"from", b"to", b"subject", b"date", b"message-id"])
     return bytes(sig) + msg
+
+
+def public_key() -> str:
+    """The fuzz key's p= value."""
+    return _key()[1]
 
 
 def _arc(msg: bytes) -> bytes:
     pem, _ = _key()
     ar = b"Authentication-Results: mx.relay.example; dkim=pass header.d=fuzz.example\r\n"
     sets = dkim.arc_sign(ar + msg, b"arc", b"relay.example", pem, b"mx.relay.example",
-                         timestamp=int(NOW) - 60)
+                         timestamp=int(NOW) - 3600)
     return b"".join(sets) + ar + msg
 
 
@@ -120,10 +129,10 @@ def base_messages() -> tuple[bytes, ...]:
     plain = CORE + b"Content-Type: text/plain\r\n\r\nHello there.\r\nSecond line.  \r\n"
     mime = CORE + nested_mime(3)
     return (
-        HEAD + _sign(plain),
-        HEAD + _sign(plain, length=True, canon=(b"simple", b"simple")) + b"appended by attacker\r\n",
-        HEAD + _arc(_sign(plain)),
-        HEAD + _sign(mime),
+        HEAD + sign(plain),
+        HEAD + sign(plain, length=True, canon=(b"simple", b"simple")) + b"appended by attacker\r\n",
+        HEAD + _arc(sign(plain)),
+        HEAD + sign(mime),
         HEAD + plain,
     )
 
@@ -257,39 +266,61 @@ TXT_SEEDS = [
     "v=DMARC1; p=bogus; sp=; rua=mailto:x", "v=DMARC1; p=quarantine; psd=y; t=y; np=reject",
     "v=DMARC1", "v=DMARC1;;;;;", "\x00", "\udcff",
 ]
+_TEXT = st.one_of(st.sampled_from(TXT_SEEDS), st.text(max_size=60),
+                  st.tuples(st.sampled_from(TXT_SEEDS), st.text(max_size=20)).map("".join))
+_TXT = st.lists(_TEXT, min_size=1, max_size=3).map(
+    lambda ts: tuple(t.encode("utf-8", "surrogateescape") for t in ts))
+_NAME = st.sampled_from(["mx.fuzz.example", "fuzz.example", "a" * 70, "x." * 130 + "example",
+                         "evil.example", "localhost"])
+_RECORDS = {
+    "TXT": _TXT, "SPF": _TXT,
+    "MX": st.builds(MX, st.integers(0, 65535), _NAME),
+    "A": st.sampled_from(["192.0.2.25", "127.0.0.1", "0.0.0.0", "255.255.255.255", "10.0.0.1"]),
+    "AAAA": st.sampled_from(["::1", "2001:db8::25", "::ffff:192.0.2.25", "fe80::1"]),
+}
+_STATUS = st.sampled_from(list(Status))
 
 
 class HostileResolver:
-    """Answers every question with something hypothesis chose: failures, junk, near-valid records."""
+    """Answers every question with something hypothesis chose: failures, junk, near-valid records.
+
+    Hypothesis can only draw in the test's own thread, so a pool of answers is drawn up front and
+    each question picks one by a stable hash of (name, type); answers are DNS-possible values.
+    """
 
     def __init__(self, draw: Callable[[Any], Any]) -> None:
-        self._draw = draw
-        self._lock = threading.Lock()
+        self._pool = draw(st.lists(st.tuples(_STATUS, st.lists(st.one_of(
+            _TXT, _RECORDS["MX"], _RECORDS["A"], _RECORDS["AAAA"], _NAME), min_size=1,
+            max_size=3)), min_size=1, max_size=24))
         self.asked: list[tuple[str, str]] = []
 
     def query(self, name: str, rdtype: str) -> Answer:
-        """One drawn answer per question."""
-        with self._lock:
-            self.asked.append((name, rdtype))
-            status = self._draw(st.sampled_from(list(Status)))
-            if status is not Status.NOERROR:
-                return failure(name, rdtype, status, "drawn")
-            return Answer(name.lower().rstrip("."), rdtype.upper(), Status.NOERROR,
-                          tuple(self._records(rdtype.upper())))
+        """One answer from the pool, filtered to the records a server could send for rdtype."""
+        self.asked.append((name, rdtype))
+        status, records = self._pool[zlib.crc32(f"{name}/{rdtype}".encode()) % len(self._pool)]
+        kind = rdtype.upper()
+        fits = [r for r in records if _fits(kind, r)]
+        if status is not Status.NOERROR or not fits:
+            code = status if status is not Status.NOERROR else Status.NODATA
+            return failure(name, rdtype, code, "drawn")
+        return Answer(name.lower().rstrip("."), kind, Status.NOERROR, tuple(fits))
 
-    def _records(self, rdtype: str) -> list[Any]:
-        n = self._draw(st.integers(1, 3))
-        if rdtype in ("TXT", "SPF"):
-            text = st.one_of(st.sampled_from(TXT_SEEDS), st.text(max_size=60),
-                             st.sampled_from(TXT_SEEDS).flatmap(
-                                 lambda s: st.text(max_size=20).map(lambda t: s + t)))
-            return [tuple(t.encode("utf-8", "surrogateescape") for t in
-                          self._draw(st.lists(text, min_size=1, max_size=3))) for _ in range(n)]
-        if rdtype == "MX":
-            return [MX(self._draw(st.integers(0, 65535)), self._draw(st.sampled_from(
-                ["mx.fuzz.example", "", ".", "fuzz.example", "a" * 70]))) for _ in range(n)]
-        values = ["192.0.2.25", "::1", "not-an-ip", "", "mx.fuzz.example", "999.0.0.1", "fuzz.example"]
-        return [self._draw(st.sampled_from(values)) for _ in range(n)]
+
+def _fits(kind: str, record: Any) -> bool:
+    if kind in ("TXT", "SPF"):
+        return isinstance(record, tuple) and not isinstance(record, MX)
+    if kind == "MX":
+        return isinstance(record, MX)
+    if kind in ("A", "AAAA"):
+        return isinstance(record, str) and _ip_version(record) == (4 if kind == "A" else 6)
+    return isinstance(record, str) and not _ip_version(record)
+
+
+def _ip_version(text: str) -> int:
+    try:
+        return ipaddress.ip_address(text).version
+    except ValueError:
+        return 0
 
 
 # -- running check() with a hang guard -------------------------------------------------------
