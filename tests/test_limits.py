@@ -13,7 +13,7 @@ from headercheck import CheckOptions, Result
 from headercheck.dns import CassetteResolver
 from headercheck.limits import HEADER_LIMIT_CODE
 from support.fuzzmail import CLIENT_IP, base_messages, fuzz_dns, nested_mime, run_check
-from support.mechanisms import needs_mechanisms
+from support.mechanisms import needs_dkim
 
 SIGNED = base_messages()[0]
 
@@ -28,6 +28,7 @@ def test_header_section_over_the_limit_is_permerror_with_reason() -> None:
     assert any("over the limit of 500" in w for w in report.warnings)
     assert report.dkim and all(
         d.result is Result.PERMERROR and d.reason_code == HEADER_LIMIT_CODE for d in report.dkim)
+    assert "over the limit of 500" in report.dkim[0].detail
     assert report.dmarc is not None and report.dmarc.result is Result.PERMERROR
     assert "max_header_bytes" in report.dmarc.reason
 
@@ -58,7 +59,7 @@ def test_deeply_nested_mime(depth: int) -> None:
     run_check(head + b"\r\n" + nested_mime(depth), _dns(), ip=CLIENT_IP)
 
 
-@needs_mechanisms
+@needs_dkim
 def test_thousand_dkim_signatures() -> None:
     """1,000 DKIM-Signature headers: at most max_signatures are verified; the report is bounded."""
     sig_end = SIGNED.index(b"\r\nFrom:") + 2
@@ -71,14 +72,14 @@ def test_thousand_dkim_signatures() -> None:
     assert len(verified) == 10 and verified[0].result is Result.PASS
 
 
-@needs_mechanisms
+@needs_dkim
 def test_giant_l_tag() -> None:
     msg = SIGNED.replace(b"DKIM-Signature: v=1;", b"DKIM-Signature: v=1; l=" + b"9" * 5000 + b";", 1)
     report = run_check(msg, _dns(), ip=CLIENT_IP)
     assert len(report.dkim) == 1 and report.dkim[0].result is not Result.PASS
 
 
-@needs_mechanisms
+@needs_dkim
 def test_oversized_dns_answer_is_refused() -> None:
     """A 20 KB key record exceeds max_dns_answer_bytes: DKIM must not pass on it."""
     data = fuzz_dns()
@@ -88,7 +89,7 @@ def test_oversized_dns_answer_is_refused() -> None:
 
 
 @pytest.mark.slow
-@needs_mechanisms
+@needs_dkim
 def test_fifty_megabyte_body() -> None:
     """One bounded test: a 50 MB body is checked (the hang guard is the only time bound)."""
     head, _, body = SIGNED.partition(b"\r\n\r\n")

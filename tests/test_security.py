@@ -14,9 +14,7 @@ import pytest
 from headercheck import CheckOptions, Report, Result
 from headercheck.dns import Answer, CassetteResolver, Resolver
 from support.fuzzmail import CLIENT_IP, base_messages, fuzz_dns, run_check, sign
-from support.mechanisms import needs_mechanisms
-
-pytestmark = needs_mechanisms
+from support.mechanisms import needs_all, needs_dkim, needs_dmarc, needs_findings
 
 EVIL_IP = "203.0.113.9"  # not allowed by fuzz.example's SPF
 GENUINE = (
@@ -67,6 +65,7 @@ def _tampered() -> bytes:
     return signed[: signed.index(b"\r\n\r\n") + 4] + BODY_CHANGED
 
 
+@needs_all
 @pytest.mark.parametrize("receiver", [None, "mx.google.com"])
 def test_forged_headers_below_the_trust_boundary_change_nothing(receiver: str | None) -> None:
     """RFC 8601 §5, RFC 7208 §9.1: only the receiver's own headers (above its hop) count."""
@@ -82,6 +81,7 @@ def test_forged_headers_below_the_trust_boundary_change_nothing(receiver: str | 
     assert not any(getattr(v, "forged", False) for v in honest.receiver_said)
 
 
+@needs_all
 def test_forged_headers_deep_in_the_message_change_nothing() -> None:
     """The same forgeries placed among the author's headers, under the DKIM-Signature."""
     message = _tampered()
@@ -91,16 +91,27 @@ def test_forged_headers_deep_in_the_message_change_nothing() -> None:
     assert _verdicts(forged) == _verdicts(honest)
 
 
-def test_l_tag_body_append_is_flagged() -> None:
-    """RFC 6376 §8.2: DKIM may pass, but the appended bytes are counted and reported."""
+@needs_dkim
+def test_l_tag_body_append_is_counted() -> None:
+    """RFC 6376 §8.2: DKIM may pass, but the appended bytes are counted."""
     report = run_check(base_messages()[1], _dns(), ip=CLIENT_IP)
     sig = report.dkim[0]
     assert sig.body_length is not None and sig.unsigned_bytes == len(b"appended by attacker\r\n")
     assert sig.result is Result.PASS  # what a receiver concludes too
+
+
+@needs_findings
+@needs_dkim
+def test_l_tag_body_append_is_a_finding() -> None:
+    """The unsigned bytes are reported to the admin as a finding with the count."""
+    report = run_check(base_messages()[1], _dns(), ip=CLIENT_IP)
     codes = {f.code: f for f in report.findings()}
-    assert "dkim_length" in codes and str(sig.unsigned_bytes) in codes["dkim_length"].message
+    assert "dkim_length" in codes
+    assert str(report.dkim[0].unsigned_bytes) in codes["dkim_length"].message
 
 
+@needs_dmarc
+@needs_dkim
 def test_duplicated_from_not_covered_by_h_is_not_a_dmarc_pass() -> None:
     """The classic spoof: a second From above the signed one. DKIM h=from covers only the
     bottom-most From (RFC 6376 §5.4.2), so the signature still verifies; Gmail rejects the
@@ -149,6 +160,7 @@ def _amplifying_dns() -> dict[str, Any]:
     return data
 
 
+@needs_all
 def test_spf_queries_are_bounded_by_rfc7208_limits() -> None:
     """RFC 7208 §4.6.4: at most 10 DNS-querying terms, MX answers of at most 10 names, 2 void
     lookups; the check ends in permerror instead of following the sender's zone forever."""
@@ -161,9 +173,10 @@ def test_spf_queries_are_bounded_by_rfc7208_limits() -> None:
     assert len(dns.matching("amp.example")) <= 2 * (1 + 10 * 11) + 8 + 11
 
 
+@needs_dkim
 @pytest.mark.parametrize("count", [3, 10, 40])
-def test_dkim_key_queries_are_bounded_by_maxsignatures(count: int) -> None:
-    """N signatures ask for at most min(N, maxsignatures) keys."""
+def test_dkim_key_queries_are_bounded_by_max_signatures(count: int) -> None:
+    """N signatures ask for at most min(N, max_signatures) keys."""
     signed = sign(PLAIN)
     start = signed.index(b"DKIM-Signature:")
     end = signed.index(b"\r\nFrom:") + 2
@@ -176,6 +189,7 @@ def test_dkim_key_queries_are_bounded_by_maxsignatures(count: int) -> None:
     assert len(unchecked) == max(0, count - 10)
 
 
+@needs_dmarc
 def test_dmarc_tree_walk_asks_at_most_eight_names() -> None:
     """RFC 9989 §4.10: the DNS tree walk makes at most 8 queries, however deep the From domain."""
     deep = ".".join(f"l{n}" for n in range(30)) + ".fuzz.example"
@@ -185,6 +199,7 @@ def test_dmarc_tree_walk_asks_at_most_eight_names() -> None:
     assert 1 <= len([q for q in dns.asked if q[0].startswith("_dmarc.")]) <= 8
 
 
+@needs_all
 def test_every_query_is_one_the_rfcs_require() -> None:
     """On a plain signed message every question is for a key, SPF, DMARC or iprev name."""
     dns = CountingResolver(_dns())
@@ -195,7 +210,8 @@ def test_every_query_is_one_the_rfcs_require() -> None:
     assert dns.asked and all(name in allowed for name, _ in dns.asked), dns.asked
 
 
-def testsigned_corpus_passes() -> None:
+@needs_all
+def test_signed_corpus_passes() -> None:
     """Sanity for the corpus the properties are built on: the untouched message passes."""
     report = run_check(sign(PLAIN), _dns(), ip=CLIENT_IP, mail_from="a@fuzz.example")
     assert report.dkim and report.dkim[0].result is Result.PASS

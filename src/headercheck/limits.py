@@ -19,6 +19,9 @@ def header_bytes(message: Message) -> int:
     return len(message.raw) - len(message.body)
 
 
+HEADER_LIMIT_REASON = "header section too large"
+
+
 def header_limit_reason(message: Message, options: CheckOptions) -> str:
     """Why the header section is too large to check, or "" when it is within the limit."""
     size = header_bytes(message)
@@ -34,7 +37,8 @@ def over_limit_results(
     """DKIM, ARC and DMARC results for a message whose header section is over the limit."""
     sigs = message.get_all("DKIM-Signature")[: max(options.max_signatures, 0)]
     dkim = tuple(
-        DkimResult(Result.PERMERROR, HEADER_LIMIT_CODE, reason, index=i) for i in range(len(sigs))
+        DkimResult(Result.PERMERROR, HEADER_LIMIT_CODE, HEADER_LIMIT_REASON, index=i, detail=reason)
+        for i in range(len(sigs))
     )
     arc = None
     if message.get_all("ARC-Seal"):
