@@ -13,7 +13,7 @@ from headercheck import CheckOptions, Result
 from headercheck.dns import CassetteResolver
 from headercheck.limits import HEADER_LIMIT_CODE
 from support.fuzzmail import CLIENT_IP, base_messages, fuzz_dns, nested_mime, run_check
-from support.mechanisms import needs_dkim
+from support.mechanisms import needs_all, needs_dkim
 
 SIGNED = base_messages()[0]
 
@@ -96,3 +96,17 @@ def test_fifty_megabyte_body() -> None:
     big = head + b"\r\n\r\n" + body + b"0123456789abcdef" * (50 * 1024 * 1024 // 16)
     report = run_check(big, _dns(), ip=CLIENT_IP)
     assert len(report.dkim) == 1 and report.dkim[0].result is not Result.PASS  # body changed
+
+
+@needs_all
+@pytest.mark.parametrize("discovery", ["psl", "treewalk"])
+def test_oversized_spf_and_dmarc_answers_are_permerror(discovery: str) -> None:
+    """max_dns_answer_bytes: an oversized SPF or DMARC record is permerror naming the limit."""
+    data = fuzz_dns()
+    data["fuzz.example"]["TXT"] = [["v=spf1 " + "a" * 250] * 80]
+    data["_dmarc.fuzz.example"] = {"TXT": [["v=DMARC1; p=reject; " + "x" * 250] * 80]}
+    report = run_check(SIGNED, CassetteResolver(data), ip=CLIENT_IP, mail_from="a@fuzz.example",
+                       options=CheckOptions(dmarc_discovery=discovery))
+    assert report.spf is not None and report.spf.result is Result.PERMERROR
+    assert report.dmarc is not None and report.dmarc.result is Result.PERMERROR
+    assert "max_dns_answer_bytes" in report.spf.reason and "max_dns_answer_bytes" in report.dmarc.reason
