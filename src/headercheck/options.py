@@ -12,5 +12,6 @@ class CheckOptions:
     max_signatures: int = 10
     dmarc_discovery: str = "psl"
     max_header_bytes: int = 1_000_000
+    max_dns_answer_bytes: int = 16_384
     style: str = ""
     lang: str = "en"

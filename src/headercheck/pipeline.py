@@ -10,8 +10,9 @@ from headercheck.checks.dkim import verify_dkim
 from headercheck.checks.dmarc import check_dmarc
 from headercheck.checks.iprev import check_iprev
 from headercheck.checks.spf import check_spf
-from headercheck.dns import Resolver
+from headercheck.dns import Resolver, SizeLimitedResolver
 from headercheck.envelope import find_envelope
+from headercheck.limits import header_limit_reason, over_limit_results
 from headercheck.message import Message
 from headercheck.options import CheckOptions
 from headercheck.results import Envelope, Report
@@ -33,13 +34,16 @@ def run(
 ) -> Report:
     """Run each mechanism once, in dependency order, each behind the guard."""
     errors: list[str] = []
+    resolver = SizeLimitedResolver(resolver, options.max_dns_answer_bytes)
+    limit = header_limit_reason(message, options)
+    capped = over_limit_results(message, options, limit) if limit else None
     env = guard(
         "envelope",
         lambda: find_envelope(message, ip=ip, mail_from=mail_from, helo=helo, receiver=receiver),
         Envelope(ip=ip, helo=helo, mail_from=mail_from, receiver=receiver),
         errors,
     )
-    dkim = guard(
+    dkim = capped[0] if capped else guard(
         "dkim",
         lambda: verify_dkim(message, resolver, now=now, max_signatures=options.max_signatures),
         (),
@@ -47,15 +51,16 @@ def run(
     )
     spf, spf_helo = guard("spf", lambda: check_spf(env, resolver), (None, None), errors)
     iprev = guard("iprev", lambda: check_iprev(env.ip, resolver), None, errors)
-    arc = guard("arc", lambda: check_arc(message, resolver, now=now), None, errors)
-    dmarc = guard(
+    arc = capped[1] if capped else guard("arc", lambda: check_arc(message, resolver, now=now), None, errors)
+    dmarc = capped[2] if capped else guard(
         "dmarc",
         lambda: check_dmarc(message, dkim, spf, resolver, discovery=options.dmarc_discovery),
         None,
         errors,
     )
     report = Report(
-        source=message.source, warnings=message.warnings, from_domain=message.from_domain,
+        source=message.source, warnings=message.warnings + ((limit,) if limit else ()),
+        from_domain=message.from_domain,
         envelope=env, dkim=dkim, spf=spf, spf_helo=spf_helo, iprev=iprev, dmarc=dmarc, arc=arc,
         errors=tuple(errors),
     )

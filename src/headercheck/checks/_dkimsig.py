@@ -154,7 +154,7 @@ def check_key(tags: Tags, answer: Answer) -> KeyInfo:
         return KeyInfo(Verdict("key_unavailable", f"{where}: {answer.status.value}"))
     records = answer.txt()
     if answer.status in (Status.NXDOMAIN, Status.NODATA) or not records:
-        return KeyInfo(Verdict("no_key", f"{where}: {answer.status.value}"))
+        return KeyInfo(Verdict("no_key", answer.error or f"{where}: {answer.status.value}"))
     if len(records) > 1:
         return KeyInfo(Verdict("key_multiple", f"{where}: {len(records)} records (RFC 6376 §3.6.2.2)"))
     if not records[0].strip():

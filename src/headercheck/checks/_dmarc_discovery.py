@@ -36,6 +36,7 @@ class Lookup:
     count: int = 0
     temporary: bool = False
     error: str = ""
+    permanent: bool = False
 
 
 @dataclass
@@ -57,6 +58,8 @@ def lookup(resolver: Resolver, name: str) -> Lookup:
     answer = resolver.query(f"_dmarc.{name}", "TXT")
     if answer.status.is_temporary:
         return Lookup(name, temporary=True, error=f"_dmarc.{name} TXT: {answer.status.value}")
+    if answer.status is Status.OVERSIZE:  # refused by the answer-size cap: permanent
+        return Lookup(name, permanent=True, error=answer.error)
     texts = [t for t in answer.texts() if is_dmarc_record(t)] if answer.status is Status.NOERROR else []
     if len(texts) == 1:
         return Lookup(name, parse_record(texts[0]), 1)
@@ -78,6 +81,9 @@ def _psl(resolver: Resolver, author: str) -> Discovery:
         if got.temporary:
             found.result, found.reason = Result.TEMPERROR, f"DNS failure during discovery: {got.error}"
             return found
+        if got.permanent:
+            found.result, found.reason = Result.PERMERROR, got.error
+            return found
         if got.count > 1:
             found.result = Result.NONE
             found.reason = f"{got.count} DMARC records at _dmarc.{name} (RFC 7489 §6.6.3 step 5)"
@@ -97,6 +103,9 @@ def _tree_walk(resolver: Resolver, author: str) -> Discovery:
         found.queried.append(f"_dmarc.{name}")
         if got.temporary:
             found.result, found.reason = Result.TEMPERROR, f"DNS failure during tree walk: {got.error}"
+            return found
+        if got.permanent:
+            found.result, found.reason = Result.PERMERROR, got.error
             return found
         if got.count > 1:
             found.notes.append(f"{got.count} DMARC records at _dmarc.{name}: all discarded (RFC 9989 §4.10)")

@@ -32,7 +32,7 @@ from typing import Any
 
 import spf
 
-from headercheck.dns import MX, Answer, Resolver
+from headercheck.dns import MX, Answer, Resolver, Status
 
 _local = threading.local()
 _install_lock = threading.Lock()
@@ -52,6 +52,7 @@ class SpfDns:
         """Answer one pyspf question in the shape pyspf expects.
 
         :raises spf.TempError: the question failed with SERVFAIL or TIMEOUT.
+        :raises spf.PermError: the answer was over the size cap (Status.OVERSIZE).
         """
         answer = self.resolver.query(name, qtype)
         self.asked.append(answer)
@@ -59,6 +60,8 @@ class SpfDns:
             if qtype in ("A", "AAAA") and answer.name in self.ptr_targets:
                 return []  # defect 4: RFC 7208 §5.5 skips this PTR name
             raise spf.TempError(f"DNS {answer.status.value} for {answer.name} {qtype}")
+        if answer.status is Status.OVERSIZE:  # refused by the answer-size cap: permanent
+            raise spf.PermError(answer.error)
         if not answer.ok:
             return []
         if qtype == "PTR":

@@ -18,6 +18,7 @@ from headercheck.dns.answer import (
 )
 from headercheck.dns.caching import CachingResolver
 from headercheck.dns.cassette import CassetteResolver
+from headercheck.dns.limits import SizeLimitedResolver
 from headercheck.dns.live import LiveResolver
 from headercheck.dns.recording import RecordingResolver
 from headercheck.dns.zone import ZoneResolver
@@ -78,6 +79,7 @@ __all__ = [
     "MultiResolver",
     "RecordingResolver",
     "Resolver",
+    "SizeLimitedResolver",
     "Status",
     "ZoneResolver",
     "failure",

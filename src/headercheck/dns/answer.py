@@ -1,4 +1,4 @@
-"""DNS answers as values: records or a typed failure (NXDOMAIN, NODATA, SERVFAIL, TIMEOUT)."""
+"""DNS answers as values: records or a typed failure (NXDOMAIN, NODATA, SERVFAIL, TIMEOUT, ...)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,18 @@ from typing import NamedTuple, Protocol, runtime_checkable
 
 
 class Status(StrEnum):
-    """Outcome of one DNS question; NOERROR always carries at least one record."""
+    """Outcome of one DNS question; NOERROR always carries at least one record.
+
+    OVERSIZE is not a DNS rcode: the answer arrived but its record data exceeded the size cap
+    (``SizeLimitedResolver``); it is permanent, so mechanisms report permerror with the reason.
+    """
 
     NOERROR = "NOERROR"
     NXDOMAIN = "NXDOMAIN"
     NODATA = "NODATA"
     SERVFAIL = "SERVFAIL"
     TIMEOUT = "TIMEOUT"
+    OVERSIZE = "OVERSIZE"
 
     @property
     def is_temporary(self) -> bool:

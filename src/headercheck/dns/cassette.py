@@ -6,6 +6,7 @@ Shape: ``{"name": {"TXT": [["str", ...], ...], "A": ["1.2.3.4"], "MX": [{"exchan
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from typing import Any
@@ -26,9 +27,24 @@ def _txt(value: Any, where: str) -> tuple[bytes, ...]:
 
 
 def _mx(value: Any, where: str) -> MX:
-    if not isinstance(value, dict) or "exchange" not in value:
+    if not isinstance(value, dict) or not isinstance(value.get("exchange"), str):
         raise DnsDataError(f"{where}: an MX record must be {{'exchange', 'priority'}}")
-    return MX(int(value.get("priority", 0)), str(value["exchange"]).rstrip(".").lower())
+    priority = value.get("priority", 0)
+    if isinstance(priority, bool) or not isinstance(priority, int) or not 0 <= priority <= 65535:
+        raise DnsDataError(f"{where}: MX priority must be an integer 0-65535, not {priority!r}")
+    return MX(priority, value["exchange"].rstrip(".").lower())
+
+
+def _address(rdtype: str, value: Any, where: str) -> str:
+    """A/AAAA records must be addresses of their family (RFC 1035 §3.4.1, RFC 3596 §2.2)."""
+    version = 4 if rdtype == "A" else 6
+    try:
+        ok = isinstance(value, str) and ipaddress.ip_address(value).version == version
+    except ValueError:
+        ok = False
+    if not ok:
+        raise DnsDataError(f"{where}: {value!r} is not an IPv{version} address")
+    return str(value)
 
 
 def _records(rdtype: str, values: Any, where: str) -> list[Record]:
@@ -38,21 +54,34 @@ def _records(rdtype: str, values: Any, where: str) -> list[Record]:
         return [_txt(v, where) for v in values]
     if rdtype == "MX":
         return [_mx(v, where) for v in values]
+    if rdtype in ("A", "AAAA"):
+        return [_address(rdtype, v, where) for v in values]
     if not all(isinstance(v, str) for v in values):
         raise DnsDataError(f"{where}: {rdtype} records must be strings")
     lower = rdtype in ("PTR", "CNAME", "NS")
     return [v.rstrip(".").lower() if lower else v for v in values]
 
 
-def load_cassette_data(store: RecordStore, data: Any, where: str = "<cassette>") -> None:
-    """Fill store from parsed cassette JSON; bad content raises DnsDataError naming the entry."""
+def _line_of(text: str, name: str) -> str:
+    """ "line N: " where the JSON key name first appears in text, or "" when unknown."""
+    pos = text.find(json.dumps(name) + ":") if text else -1
+    if pos < 0 and text:
+        pos = text.find(json.dumps(name))
+    return f"line {text.count(chr(10), 0, pos) + 1}: " if pos >= 0 else ""
+
+
+def load_cassette_data(store: RecordStore, data: Any, where: str = "<cassette>", text: str = "") -> None:
+    """Fill store from parsed cassette JSON; bad content raises DnsDataError naming the entry.
+
+    :param text: the JSON text, when known, so that errors also name the line.
+    """
     if not isinstance(data, dict):
         raise DnsDataError(f"{where}: top level must be an object of names")
     for name, types in data.items():
         if not isinstance(types, dict):
-            raise DnsDataError(f"{where}: {name!r}: value must be an object of types")
+            raise DnsDataError(f"{where}: {_line_of(text, name)}{name!r}: value must be an object of types")
         for rdtype, values in types.items():
-            at = f"{where}: {name} {rdtype}"
+            at = f"{where}: {_line_of(text, name)}{name} {rdtype}"
             if isinstance(values, str):
                 if values.upper() not in FAILURES:
                     raise DnsDataError(f"{at}: unknown failure marker {values!r}")
@@ -76,12 +105,13 @@ class CassetteResolver:
         where = str(source)
         try:
             with open(source, encoding="utf-8") as fh:
-                data = json.load(fh)
+                text = fh.read()
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise DnsDataError(f"{where}: line {exc.lineno}: invalid JSON: {exc.msg}") from exc
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:
             raise DnsDataError(f"{where}: cannot read cassette: {exc}") from exc
-        load_cassette_data(self._store, data, where)
+        load_cassette_data(self._store, data, where, text)
 
     def query(self, name: str, rdtype: str) -> Answer:
         """Answer from the cassette."""

@@ -36,7 +36,13 @@ class _Upstream:
     def query(self, name: str, rdtype: str) -> Answer:
         qname, rdtype = normalize_name(name), rdtype.upper()
         try:
-            ans = self._resolver.resolve(qname + ".", rdtype, search=False)
+            dname = dns.name.from_text(qname + ".")
+        except (dns.exception.DNSException, UnicodeError) as exc:
+            # A name no server can hold (label > 63, name > 255 octets, empty label) does not
+            # exist, as the offline back ends say; not a transient failure (RFC 1035 §2.3.4).
+            return failure(qname, rdtype, Status.NXDOMAIN, f"not a valid DNS name: {exc}")
+        try:
+            ans = self._resolver.resolve(dname, rdtype, search=False)
         except dns.resolver.NXDOMAIN:
             return failure(qname, rdtype, Status.NXDOMAIN)
         except dns.resolver.NoAnswer:

@@ -54,9 +54,31 @@ class _Collector:
         self.store.add(name.to_text(), kind, [_record(rdata)])
 
 
+class _EntryTokenizer(dns.tokenizer.Tokenizer):
+    """A tokenizer whose where() is the line an entry began on.
+
+    dnspython's Reader names ``tok.where()`` in its errors, which is one line too far once the
+    entry's end of line has been read (a bad A address on line 3 is reported as line 4).
+    """
+
+    entry_line = 1
+    _at_start = True
+
+    def get(self, want_leading: bool = False, want_comment: bool = False) -> dns.tokenizer.Token:
+        token = super().get(want_leading, want_comment)
+        if token.is_eol_or_eof():
+            self._at_start = True
+        elif self._at_start and not token.is_comment() and not token.is_whitespace():
+            self.entry_line, self._at_start = self.line_number, False
+        return token
+
+    def where(self) -> tuple[str, int]:
+        return self.filename, self.entry_line
+
+
 def load_zone_text(store: RecordStore, text: str, where: str = "<zone>") -> None:
     """Parse master-file text into store; errors name the file and line (RFC 1035 §5.1)."""
-    tok = dns.tokenizer.Tokenizer(text, where)
+    tok = _EntryTokenizer(text, where)
     reader = dns.zonefile.Reader(
         tok, dns.rdataclass.IN, _Collector(store),  # type: ignore[arg-type]
         allow_directives={"$ORIGIN", "$TTL"},
