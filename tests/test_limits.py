@@ -13,7 +13,6 @@ from headercheck import CheckOptions, Result
 from headercheck.dns import CassetteResolver
 from headercheck.limits import HEADER_LIMIT_CODE
 from support.fuzzmail import CLIENT_IP, base_messages, fuzz_dns, nested_mime, run_check
-from support.mechanisms import needs_all, needs_dkim
 
 SIGNED = base_messages()[0]
 
@@ -57,9 +56,6 @@ def test_no_body_separator_makes_everything_header() -> None:
 def test_deeply_nested_mime(depth: int) -> None:
     head = SIGNED.split(b"\r\n\r\n", 1)[0].replace(b"Content-Type: text/plain\r\n", b"")
     run_check(head + b"\r\n" + nested_mime(depth), _dns(), ip=CLIENT_IP)
-
-
-@needs_dkim
 def test_thousand_dkim_signatures() -> None:
     """1,000 DKIM-Signature headers: at most max_signatures are verified; the report is bounded."""
     sig_end = SIGNED.index(b"\r\nFrom:") + 2
@@ -70,16 +66,10 @@ def test_thousand_dkim_signatures() -> None:
     assert len(report.dkim) == 1000
     verified = [d for d in report.dkim if d.reason_code != "not_checked"]
     assert len(verified) == 10 and verified[0].result is Result.PASS
-
-
-@needs_dkim
 def test_giant_l_tag() -> None:
     msg = SIGNED.replace(b"DKIM-Signature: v=1;", b"DKIM-Signature: v=1; l=" + b"9" * 5000 + b";", 1)
     report = run_check(msg, _dns(), ip=CLIENT_IP)
     assert len(report.dkim) == 1 and report.dkim[0].result is not Result.PASS
-
-
-@needs_dkim
 def test_oversized_dns_answer_is_refused() -> None:
     """A 20 KB key record exceeds max_dns_answer_bytes: DKIM must not pass on it."""
     data = fuzz_dns()
@@ -89,16 +79,12 @@ def test_oversized_dns_answer_is_refused() -> None:
 
 
 @pytest.mark.slow
-@needs_dkim
 def test_fifty_megabyte_body() -> None:
     """One bounded test: a 50 MB body is checked (the hang guard is the only time bound)."""
     head, _, body = SIGNED.partition(b"\r\n\r\n")
     big = head + b"\r\n\r\n" + body + b"0123456789abcdef" * (50 * 1024 * 1024 // 16)
     report = run_check(big, _dns(), ip=CLIENT_IP)
     assert len(report.dkim) == 1 and report.dkim[0].result is not Result.PASS  # body changed
-
-
-@needs_all
 @pytest.mark.parametrize("discovery", ["psl", "treewalk"])
 def test_oversized_spf_and_dmarc_answers_are_permerror(discovery: str) -> None:
     """max_dns_answer_bytes: an oversized SPF or DMARC record is permerror naming the limit."""

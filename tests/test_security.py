@@ -14,7 +14,6 @@ import pytest
 from headercheck import CheckOptions, Report, Result
 from headercheck.dns import Answer, CassetteResolver, Resolver
 from support.fuzzmail import CLIENT_IP, base_messages, fuzz_dns, run_check, sign
-from support.mechanisms import needs_all, needs_dkim, needs_dmarc, needs_findings
 
 EVIL_IP = "203.0.113.9"  # not allowed by fuzz.example's SPF
 GENUINE = (
@@ -63,9 +62,6 @@ def _verdicts(report: Report) -> dict[str, Any]:
 def _tampered() -> bytes:
     signed = sign(PLAIN)
     return signed[: signed.index(b"\r\n\r\n") + 4] + BODY_CHANGED
-
-
-@needs_all
 @pytest.mark.parametrize("receiver", [None, "mx.google.com"])
 def test_forged_headers_below_the_trust_boundary_change_nothing(receiver: str | None) -> None:
     """RFC 8601 §5, RFC 7208 §9.1: only the receiver's own headers (above its hop) count."""
@@ -79,9 +75,6 @@ def test_forged_headers_below_the_trust_boundary_change_nothing(receiver: str | 
     assert all(d.result is not Result.PASS for d in honest.dkim)
     assert forged.authentication_results("gmail") == honest.authentication_results("gmail")
     assert not any(getattr(v, "forged", False) for v in honest.receiver_said)
-
-
-@needs_all
 def test_forged_headers_deep_in_the_message_change_nothing() -> None:
     """The same forgeries placed among the author's headers, under the DKIM-Signature."""
     message = _tampered()
@@ -89,29 +82,18 @@ def test_forged_headers_deep_in_the_message_change_nothing() -> None:
     honest = run_check(GENUINE + message, _dns())
     forged = run_check(GENUINE + message[:cut] + FORGED + message[cut:], _dns())
     assert _verdicts(forged) == _verdicts(honest)
-
-
-@needs_dkim
 def test_l_tag_body_append_is_counted() -> None:
     """RFC 6376 §8.2: DKIM may pass, but the appended bytes are counted."""
     report = run_check(base_messages()[1], _dns(), ip=CLIENT_IP)
     sig = report.dkim[0]
     assert sig.body_length is not None and sig.unsigned_bytes == len(b"appended by attacker\r\n")
     assert sig.result is Result.PASS  # what a receiver concludes too
-
-
-@needs_findings
-@needs_dkim
 def test_l_tag_body_append_is_a_finding() -> None:
     """The unsigned bytes are reported to the admin as a finding with the count."""
     report = run_check(base_messages()[1], _dns(), ip=CLIENT_IP)
     codes = {f.code: f for f in report.findings()}
     assert "dkim_length" in codes
     assert str(report.dkim[0].unsigned_bytes) in codes["dkim_length"].message
-
-
-@needs_dmarc
-@needs_dkim
 def test_duplicated_from_not_covered_by_h_is_not_a_dmarc_pass() -> None:
     """The classic spoof: a second From above the signed one. DKIM h=from covers only the
     bottom-most From (RFC 6376 §5.4.2), so the signature still verifies; Gmail rejects the
@@ -158,9 +140,6 @@ def _amplifying_dns() -> dict[str, Any]:
     }
     data["_dmarc.amp.example"] = {"TXT": [["v=DMARC1; p=reject"]]}
     return data
-
-
-@needs_all
 def test_spf_queries_are_bounded_by_rfc7208_limits() -> None:
     """RFC 7208 §4.6.4: at most 10 DNS-querying terms, MX answers of at most 10 names, 2 void
     lookups; the check ends in permerror instead of following the sender's zone forever."""
@@ -171,9 +150,6 @@ def test_spf_queries_are_bounded_by_rfc7208_limits() -> None:
     chain = [q for q in dns.asked if q[0].startswith("i") and q[0].endswith(".amp.example")]
     assert len(chain) <= 10
     assert len(dns.matching("amp.example")) <= 2 * (1 + 10 * 11) + 8 + 11
-
-
-@needs_dkim
 @pytest.mark.parametrize("count", [3, 10, 40])
 def test_dkim_key_queries_are_bounded_by_max_signatures(count: int) -> None:
     """N signatures ask for at most min(N, max_signatures) keys."""
@@ -187,9 +163,6 @@ def test_dkim_key_queries_are_bounded_by_max_signatures(count: int) -> None:
     assert len(dns.matching("._domainkey.fuzz.example")) <= min(count, 10)
     unchecked = [d for d in report.dkim if d.reason_code == "not_checked"]
     assert len(unchecked) == max(0, count - 10)
-
-
-@needs_dmarc
 def test_dmarc_tree_walk_asks_at_most_eight_names() -> None:
     """RFC 9989 §4.10: the DNS tree walk makes at most 8 queries, however deep the From domain."""
     deep = ".".join(f"l{n}" for n in range(30)) + ".fuzz.example"
@@ -197,9 +170,6 @@ def test_dmarc_tree_walk_asks_at_most_eight_names() -> None:
     dns = CountingResolver(_dns())
     run_check(msg, dns, ip=CLIENT_IP, options=CheckOptions(dmarc_discovery="treewalk"))
     assert 1 <= len([q for q in dns.asked if q[0].startswith("_dmarc.")]) <= 8
-
-
-@needs_all
 def test_every_query_is_one_the_rfcs_require() -> None:
     """On a plain signed message every question is for a key, SPF, DMARC or iprev name."""
     dns = CountingResolver(_dns())
@@ -208,9 +178,6 @@ def test_every_query_is_one_the_rfcs_require() -> None:
                "mx.fuzz.example", "_dmarc.fuzz.example", "25.2.0.192.in-addr.arpa",
                "192.0.2.25.e.fuzz.example")
     assert dns.asked and all(name in allowed for name, _ in dns.asked), dns.asked
-
-
-@needs_all
 def test_signed_corpus_passes() -> None:
     """Sanity for the corpus the properties are built on: the untouched message passes."""
     report = run_check(sign(PLAIN), _dns(), ip=CLIENT_IP, mail_from="a@fuzz.example")
