@@ -37,7 +37,7 @@ _CODES: dict[str, str] = {
     "key_type_mismatch": "key_type", "key_hash_mismatch": "key_hash", "hash_not_allowed": "key_hash",
     "auid_mismatch": "auid", "domain_mismatch": "auid", "i_not_in_d": "auid",
     "from_not_signed": "from_unsigned", "from_unsigned": "from_unsigned",
-    "pass_partial_body": "pass", "key_unavailable": "dns", "key_multiple": "bad_key",
+    "pass_partial_body": "pass", "key_unavailable": "dns",
     "bad_key_format": "bad_key", "key_service_mismatch": "key_service", "message_format": "message_format",
     "verify_error": "verify_error",
     "not_checked": "unchecked", "too_many_signatures": "unchecked", "unchecked": "unchecked",

@@ -122,8 +122,11 @@ SCENARIOS = [
              zone=key_record(tags="v=DKIM1; h=sha256; k=rsa; ")),
     Scenario("dkim-key-type-mismatch", [exp("permerror", "key_type_mismatch", "ed")],
              signers=[ED], zone=key_record("ed")),
-    Scenario("dkim-multiple-keys", [exp("permerror", "key_multiple")],
-             zone=OK_KEY + key_record(key="example.com.master.private")),
+    Scenario("dkim-multiple-keys", [exp("pass", "pass")],  # the matching record comes second
+             zone=key_record(key="example.com.master.private") + OK_KEY),
+    Scenario("dkim-multiple-keys-none-match", [exp("fail", "bad_signature")],
+             zone=key_record(key="example.com.master.private")
+             + key_record(key="example.org.master.private")),
     Scenario("dkim-length-unsigned", [exp("pass", "pass_partial_body", unsigned_bytes=len(FOOTER))],
              signers=[replace(BASE, length=True)], zone=OK_KEY,
              after=lambda m: m + FOOTER),

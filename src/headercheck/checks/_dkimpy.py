@@ -26,9 +26,10 @@ class DkimpyDns:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self.answers: dict[str, Answer] = {}
+        self.choice: dict[str, int] = {}
 
     def __call__(self, name: bytes | str, timeout: float = 5) -> bytes | None:
-        """Return the first TXT record of name (strings joined), None when there is none.
+        """Return the chosen (by default the first) TXT record of name, strings joined.
 
         :raises dkim.DnsTimeoutError: the question failed (SERVFAIL or TIMEOUT): temperror.
         """
@@ -36,7 +37,8 @@ class DkimpyDns:
         if answer.status.is_temporary:
             raise dkim.DnsTimeoutError(f"{answer.name} TXT: {answer.status.value}")
         records = answer.txt()
-        return records[0] if records else None
+        index = self.choice.get(answer.name, 0)
+        return records[index] if index < len(records) else None
 
     def lookup(self, name: bytes | str) -> Answer:
         """The TXT answer for name, asked once per adapter (later calls reuse it)."""
@@ -47,13 +49,17 @@ class DkimpyDns:
             self.answers[qname] = answer
         return answer
 
+    def choose(self, name: str, index: int) -> None:
+        """Make dkimpy see record ``index`` of name (RFC 6376 §6.1.2 step 3: several key records)."""
+        self.choice[normalize_name(name)] = index
+
     def status_of(self, name: str) -> Status | None:
         """How the last question for name ended, if it was asked."""
         answer = self.answers.get(name.rstrip(".").lower())
         return answer.status if answer else None
 
     def records_of(self, name: str) -> list[bytes]:
-        """Every TXT record name returned (several records at one key name is an error)."""
+        """Every TXT record name returned."""
         answer = self.answers.get(name.rstrip(".").lower())
         return answer.txt() if answer else []
 

@@ -40,7 +40,6 @@ REASONS: dict[str, tuple[Result, str]] = {
     "no_key": (Result.PERMERROR, "no key for signature"),
     "key_revoked": (Result.PERMERROR, "key revoked"),
     "key_unavailable": (Result.TEMPERROR, "key unavailable"),
-    "key_multiple": (Result.PERMERROR, "several key records"),
     "bad_format": (Result.NEUTRAL, "bad format"),
     "bad_key_format": (Result.PERMERROR, "bad format"),
     "unsupported_algorithm": (Result.NEUTRAL, "unsupported algorithm"),
@@ -147,8 +146,8 @@ def check_times(tags: Tags, now: float) -> Verdict | None:
     return None
 
 
-def check_key(tags: Tags, answer: Answer) -> KeyInfo:
-    """RFC 6376 §6.1.2 steps 2-7 and §3.6.1: is the key record usable for this signature?"""
+def check_key(tags: Tags, answer: Answer, index: int = 0) -> KeyInfo:
+    """RFC 6376 §6.1.2 steps 2-7 and §3.6.1: is key record ``index`` usable for this signature?"""
     where = f"{answer.name} TXT"
     if answer.status.is_temporary:
         return KeyInfo(Verdict("key_unavailable", f"{where}: {answer.status.value}"))
@@ -156,14 +155,15 @@ def check_key(tags: Tags, answer: Answer) -> KeyInfo:
     if answer.status in (Status.NXDOMAIN, Status.NODATA) or not records:
         return KeyInfo(Verdict("no_key", answer.error or f"{where}: {answer.status.value}"))
     if len(records) > 1:
-        return KeyInfo(Verdict("key_multiple", f"{where}: {len(records)} records (RFC 6376 §3.6.2.2)"))
-    if not records[0].strip():
+        where = f"{where} record {index + 1} of {len(records)}"
+    record = records[index]
+    if not record.strip():
         return KeyInfo(Verdict("no_key", f"{where}: empty record"))
     try:
-        key = parse_tags(records[0])
+        key = parse_tags(record)
     except dkim.util.InvalidTagValueList as exc:
         return KeyInfo(Verdict("bad_key_format", f"{where}: tag syntax error near {exc}"))
-    return _judge_key(tags, key, records[0], where)
+    return _judge_key(tags, key, record, where)
 
 
 def _judge_key(tags: Tags, key: Tags, record: bytes, where: str) -> KeyInfo:

@@ -31,6 +31,8 @@ from headercheck.dns import Resolver
 from headercheck.message import Header, Message
 from headercheck.results import DkimResult, Result
 
+MAX_KEY_RECORDS = 5  # RFC 6376 §6.1.2 step 3 lets a verifier cycle through several key records
+
 
 class Verifier(dkim.DKIM):  # type: ignore[misc]
     """dkimpy's DKIM without its wall-clock t=/x= checks (judged against ``now`` instead).
@@ -117,11 +119,30 @@ def _unsigned_bytes(verifier: Verifier, tags: Tags) -> int:
 def _judge(
     verifier: Verifier | Exception, base: DkimResult, tags: Tags, dns: DkimpyDns, now: float
 ) -> tuple[Verdict, KeyInfo | None, int]:
-    """Signature rules, key rules, then dkimpy's cryptographic check (RFC 6376 §6.1)."""
+    """Signature rules, key rules, then dkimpy's cryptographic check (RFC 6376 §6.1).
+
+    Several key records at one name: each is tried in turn and the first that verifies wins;
+    otherwise the first record's verdict is reported (RFC 6376 §6.1.2 step 3).
+    """
     early = check_signature(tags, now)
     if early is not None:
         return early, None, 0
-    key = check_key(tags, dns.lookup(base.dns_name))
+    answer = dns.lookup(base.dns_name)
+    first: tuple[Verdict, KeyInfo | None, int] | None = None
+    for index in range(min(max(1, len(answer.txt())), MAX_KEY_RECORDS)):
+        outcome = _judge_with_key(verifier, base, tags, dns, check_key(tags, answer, index))
+        if outcome[0].result in (Result.PASS, Result.POLICY):
+            return outcome
+        first = first or outcome
+        dns.choose(base.dns_name, index + 1)
+    assert first is not None
+    return first
+
+
+def _judge_with_key(
+    verifier: Verifier | Exception, base: DkimResult, tags: Tags, dns: DkimpyDns, key: KeyInfo
+) -> tuple[Verdict, KeyInfo | None, int]:
+    """One key record: its rules, then dkimpy's cryptographic check with that record."""
     if key.verdict is not None:
         return key.verdict, key, 0
     if isinstance(verifier, Exception):
