@@ -1,0 +1,83 @@
+"""Measure one tool over a corpus in this process; print one JSON line.
+
+Usage: ``python bench/measure.py TOOL CORPUS [--limit N] [--seconds S] [--digest FILE]``
+TOOL: headercheck | headercheck-jobs | authheaders | lowerbound. Each run reads every message
+from disk inside the timed loop (as an audit does) with DNS answers loaded beforehand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+_HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(_HERE), str(_HERE.parent / "src")]
+
+RECEIVER = "mx.receiver.example"
+NOW = 1793491200 + 30 * 86400  # 30 days after the corpus was signed
+
+
+def rows(corpus: Path, limit: int | None) -> list[dict[str, str]]:
+    """The corpus's meta rows (file, ip, helo, mail_from), at most limit of them."""
+    with open(corpus / "meta.jsonl") as fh:
+        out = [json.loads(line) for line in fh]
+    return out[:limit] if limit else out
+
+
+def peak_rss_mb(children: bool = False) -> float:
+    """Peak resident set size of this process (or of its largest child) in MB."""
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def timed(items: list[dict[str, str]], corpus: Path, one: Callable[[bytes, dict[str, str]], Any],
+          seconds: float | None) -> tuple[int, float, list[Any]]:
+    """Run one() over the messages (read inside the loop); stop early after seconds."""
+    results, start = [], time.perf_counter()
+    for row in items:
+        raw = (corpus / "messages" / row["file"]).read_bytes()
+        results.append(one(raw, row))
+        if seconds and time.perf_counter() - start > seconds:
+            break
+    return len(results), time.perf_counter() - start, results
+
+
+def main() -> None:
+    """Parse arguments, run the chosen tool, print its figures as JSON."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("tool")
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--limit", type=int)
+    ap.add_argument("--seconds", type=float)
+    ap.add_argument("--digest", type=Path)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--no-speedups", action="store_true")
+    args = ap.parse_args()
+    items = rows(args.corpus, args.limit)
+    import harnesses
+
+    extra: dict[str, Any] = {}
+    if args.tool == "headercheck-jobs":
+        n, secs, results, extra = harnesses.headercheck_jobs(args.corpus, items, args.jobs, NOW)
+    else:
+        one = harnesses.make(args.tool, args.corpus, NOW, speedups=not args.no_speedups)
+        n, secs, results = timed(items, args.corpus, one, args.seconds)
+    if args.digest:
+        args.digest.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in results))
+    print(json.dumps({
+        "tool": args.tool, "messages": n, "seconds": round(secs, 4),
+        "msgs_per_s": round(n / secs, 2) if secs else None,
+        "peak_rss_mb": round(max(peak_rss_mb(), extra.pop("child_rss_mb", 0.0)), 1),
+        **extra,
+    }))
+
+
+if __name__ == "__main__":
+    main()
