@@ -1,7 +1,7 @@
 """Measure one tool over a corpus in this process; print one JSON line.
 
 Usage: ``python bench/measure.py TOOL CORPUS [--limit N] [--seconds S] [--digest FILE]``
-TOOL: headercheck | headercheck-jobs | authheaders | lowerbound. Each run reads every message
+TOOL: headercheck | headercheck-jobs | headercheck-audit | authheaders | lowerbound. Each run reads every message
 from disk inside the timed loop (as an audit does) with DNS answers loaded beforehand.
 """
 
@@ -32,7 +32,18 @@ def rows(corpus: Path, limit: int | None) -> list[dict[str, str]]:
 
 
 def peak_rss_mb(children: bool = False) -> float:
-    """Peak resident set size of this process (or of its largest child) in MB."""
+    """Peak resident set size of this process (or of its largest child) in MB.
+
+    For this process: VmHWM, which starts afresh at exec (``ru_maxrss`` is inherited from the
+    parent on Linux, so it would report bench.py's own peak).
+    """
+    if not children:
+        try:
+            for line in Path("/proc/self/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
     return resource.getrusage(who).ru_maxrss / 1024
 
@@ -59,12 +70,16 @@ def main() -> None:
     ap.add_argument("--digest", type=Path)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--no-speedups", action="store_true")
+    ap.add_argument("--source", type=Path, help="headercheck-audit: the folder to audit")
     args = ap.parse_args()
     items = rows(args.corpus, args.limit)
     import harnesses
 
     extra: dict[str, Any] = {}
-    if args.tool == "headercheck-jobs":
+    if args.tool == "headercheck-audit":
+        source = args.source or args.corpus / "messages"
+        n, secs, results, extra = harnesses.audit_folder(source, args.corpus, args.jobs, NOW)
+    elif args.tool == "headercheck-jobs":
         n, secs, results, extra = harnesses.headercheck_jobs(args.corpus, items, args.jobs, NOW)
     else:
         one = harnesses.make(args.tool, args.corpus, NOW, speedups=not args.no_speedups)
@@ -74,7 +89,8 @@ def main() -> None:
     print(json.dumps({
         "tool": args.tool, "messages": n, "seconds": round(secs, 4),
         "msgs_per_s": round(n / secs, 2) if secs else None,
-        "peak_rss_mb": round(max(peak_rss_mb(), extra.pop("child_rss_mb", 0.0)), 1),
+        "peak_rss_mb": round(max(peak_rss_mb(), extra.get("child_rss_mb", 0.0)), 1),
+        "rss_all_processes_mb": round(peak_rss_mb() + extra.pop("child_rss_mb", 0.0) * extra.get("jobs", 0), 1),
         **extra,
     }))
 

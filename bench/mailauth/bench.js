@@ -62,7 +62,9 @@ async function main() {
     if (args.digest) {
         fs.writeFileSync(args.digest, results.map(r => JSON.stringify(r)).join('\n') + '\n');
     }
-    const rss = process.resourceUsage().maxRSS / 1024;
+    // VmHWM starts afresh at exec; maxRSS would include the parent's peak (Linux quirk)
+    const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf-8'));
+    const rss = (hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS) / 1024;
     process.stdout.write(JSON.stringify({
         tool: 'mailauth', messages: results.length, seconds: Number(secs.toFixed(4)),
         msgs_per_s: Number((results.length / secs).toFixed(2)), peak_rss_mb: Number(rss.toFixed(1)),
