@@ -112,7 +112,10 @@ def parse_args() -> argparse.Namespace:
     return ap.parse_args()
 
 
-def measure_all(args: argparse.Namespace, corpus: Path, n: int) -> dict[str, tuple[dict[str, Any] | None, str]]:
+Runs = dict[str, tuple[dict[str, Any] | None, str]]
+
+
+def measure_all(args: argparse.Namespace, corpus: Path, n: int) -> Runs:
     """Every tool over the corpus; each entry is (figures or None, why not)."""
     budget = args.authheaders_seconds or (8.0 if args.quick else 60.0)
     runs: dict[str, tuple[dict[str, Any] | None, str]] = {}

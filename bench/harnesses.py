@@ -74,9 +74,9 @@ def headercheck_jobs(corpus: Path, items: list[dict[str, str]], jobs: int,
 
     Before audit() exists: a ProcessPoolExecutor over check(), each worker with its own cache.
     """
-    try:
-        from headercheck import audit
-    except ImportError:
+    import headercheck
+
+    if not hasattr(headercheck, "audit"):
         return _pool_jobs(corpus, items, jobs, now)
     return audit_folder(corpus / "messages", corpus, jobs, now)
 

@@ -1,8 +1,8 @@
 """Measure one tool over a corpus in this process; print one JSON line.
 
 Usage: ``python bench/measure.py TOOL CORPUS [--limit N] [--seconds S] [--digest FILE]``
-TOOL: headercheck | headercheck-jobs | headercheck-audit | authheaders | lowerbound. Each run reads every message
-from disk inside the timed loop (as an audit does) with DNS answers loaded beforehand.
+TOOL: headercheck | headercheck-jobs | headercheck-audit | authheaders | lowerbound. Each run reads
+every message from disk inside the timed loop (as an audit does), DNS answers loaded beforehand.
 """
 
 from __future__ import annotations
@@ -90,7 +90,8 @@ def main() -> None:
         "tool": args.tool, "messages": n, "seconds": round(secs, 4),
         "msgs_per_s": round(n / secs, 2) if secs else None,
         "peak_rss_mb": round(max(peak_rss_mb(), extra.get("child_rss_mb", 0.0)), 1),
-        "rss_all_processes_mb": round(peak_rss_mb() + extra.pop("child_rss_mb", 0.0) * extra.get("jobs", 0), 1),
+        "rss_all_processes_mb": round(
+            peak_rss_mb() + extra.pop("child_rss_mb", 0.0) * extra.get("jobs", 0), 1),
         **extra,
     }))
 
