@@ -7,12 +7,14 @@
 - RSA verification by OpenSSL (``cryptography``) instead of dkimpy's pure-Python ``pow``, with
   the same answer: the recovered PKCS#1 v1.5 block is compared with dkimpy's own encoding;
 - the message split once, and only its header section line by line (dkimpy splits and re-joins
-  the whole message); messages dkimpy would parse differently (bare LF) take dkimpy's path.
+  the whole message); messages dkimpy would parse differently (bare LF) take dkimpy's path;
+- each key record's ASN.1 parsed once per process (dkimpy parses it again for every signature).
 
-dkimpy reaches canonicalisation and RSA through module globals, so two hooks are installed once,
-at import: the ``dkim.canonicalization.ALGORITHMS`` entries and ``dkim.RSASSA_PKCS1_v1_5_verify``.
-Both do exactly what dkimpy does unless their argument is one of the marked objects (``_Body``,
-``_RsaKey``) that only ``FastVerify`` verifiers create, so dkimpy used elsewhere is unaffected and
+dkimpy reaches these through module globals, so hooks are installed once, at import: the
+``dkim.canonicalization.ALGORITHMS`` entries, ``dkim.RSASSA_PKCS1_v1_5_verify`` and
+``dkim.evaluate_pk``. The first two do exactly what dkimpy does unless their argument is one of
+the marked objects (``_Body``, ``_Headers``, ``_RsaKey``) that only ``FastVerify`` verifiers
+create; the third remembers a pure function's results. dkimpy used elsewhere is unaffected and
 nothing is switched while other threads verify. ``use_speedups(False)`` makes new verifiers take
 dkimpy's own paths end to end (the equivalence tests and ``bench/run`` compare both).
 """
@@ -180,9 +182,34 @@ def _rsa_verify(hasher: Any, signature: bytes, public_key: Any) -> bool:
     return bool(_ORIGINAL_RSA_VERIFY(hasher, signature, public_key))
 
 
-def split_message(message: bytes) -> tuple[list[list[bytes]], bytes] | None:
-    """dkimpy's ``rfc822_parse`` result, splitting only the header section; None on bare LF."""
-    if message.count(b"\n") != message.count(b"\r\n"):
+_ORIGINAL_EVALUATE_PK = dkim.evaluate_pk
+_PK: dict[bytes, tuple[Any, ...]] = {}
+
+
+def _evaluate_pk(name: bytes, s: bytes | str | None) -> tuple[Any, ...]:
+    """dkimpy's evaluate_pk, remembered per key record (it parses ASN.1 in pure Python).
+
+    The result depends on the record alone (name only appears in error text); records that
+    raise are not remembered, so every caller gets dkimpy's own exception.
+    """
+    if not _enabled or not isinstance(s, bytes):
+        return tuple(_ORIGINAL_EVALUATE_PK(name, s))
+    found = _PK.get(s)
+    if found is None:
+        found = tuple(_ORIGINAL_EVALUATE_PK(name, s))
+        with _LOCK:
+            if len(_PK) >= _MAX_KEYS:
+                _PK.clear()
+            _PK[s] = found
+    return found
+
+
+def split_message(message: bytes, crlf_only: bool = False) -> tuple[list[list[bytes]], bytes] | None:
+    """dkimpy's ``rfc822_parse`` result, splitting only the header section; None on bare LF.
+
+    :param crlf_only: the caller guarantees no bare LF (e.g. ``Message.raw``): skip the scan.
+    """
+    if not crlf_only and message.count(b"\n") != message.count(b"\r\n"):
         return None
     if message.startswith(b"\r\n"):
         return [], message[2:]
@@ -215,10 +242,12 @@ class FastVerify:
     body: bytes
     ktag: bytes | None
     pk: Any
+    #: Set by a subclass whose messages never hold a bare LF (``Message.raw`` is CRLF-normalised).
+    crlf_only = False
 
     def set_message(self, message: bytes | None) -> None:
         """dkimpy's set_message; the message split once, its body marked for the caches."""
-        parsed = split_message(message) if (_enabled and message) else None
+        parsed = split_message(message, self.crlf_only) if (_enabled and message) else None
         if parsed is None:
             super().set_message(message)  # type: ignore[misc]
             return
@@ -240,6 +269,7 @@ def _install() -> None:
         canon.ALGORITHMS[b"relaxed"] = _FastRelaxed
         canon.ALGORITHMS[b"simple"] = _FastSimple
         dkim.RSASSA_PKCS1_v1_5_verify = _rsa_verify
+        dkim.evaluate_pk = _evaluate_pk
         dkim._headercheck_speedups = True
 
 
