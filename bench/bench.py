@@ -108,6 +108,7 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--jobs", type=int, default=cpu_count(), help="workers for the parallel run")
     ap.add_argument("--authheaders-seconds", type=float, help="time budget for authheaders")
     ap.add_argument("--audit", type=int, metavar="N", help="also audit N messages (peak RSS)")
+    ap.add_argument("--repeat", type=int, help="rounds per tool, best kept (default 2; --quick 1)")
     ap.add_argument("--out", type=Path, default=HERE / "out")
     return ap.parse_args()
 
@@ -116,21 +117,31 @@ Runs = dict[str, tuple[dict[str, Any] | None, str]]
 
 
 def measure_all(args: argparse.Namespace, corpus: Path, n: int) -> Runs:
-    """Every tool over the corpus; each entry is (figures or None, why not)."""
+    """Every tool over the corpus, in rounds (best round kept); each is (figures or None, why)."""
     budget = args.authheaders_seconds or (8.0 if args.quick else 60.0)
-    runs: dict[str, tuple[dict[str, Any] | None, str]] = {}
-    runs["lower bound"] = python_tool("lowerbound", corpus, 600)
-    runs["headercheck"] = python_tool("headercheck", corpus, 3600)
-    runs["headercheck, 1 job"] = python_tool("headercheck-audit", corpus, 3600, "--jobs", "1")
-    runs[f"headercheck, {args.jobs} jobs"] = python_tool("headercheck-jobs", corpus, 3600,
-                                                          "--jobs", str(args.jobs))
-    runs["mailauth 7.1.0"] = mailauth(corpus, None)
+    jobs = str(args.jobs)
+    tools: dict[str, Any] = {
+        "lower bound": lambda: python_tool("lowerbound", corpus, 600),
+        "headercheck": lambda: python_tool("headercheck", corpus, 3600),
+        "headercheck, 1 job": lambda: python_tool("headercheck-jobs", corpus, 3600, "--jobs", "1"),
+        f"headercheck, {jobs} jobs": lambda: python_tool("headercheck-jobs", corpus, 3600, "--jobs", jobs),
+        "mailauth 7.1.0": lambda: mailauth(corpus, None),
+    }
+    runs: Runs = {}
+    for _ in range(args.repeat):
+        for name, thunk in tools.items():
+            figures, why = thunk()
+            best = runs.get(name, (None, why))[0]
+            if figures is not None and (best is None or figures["msgs_per_s"] > best["msgs_per_s"]):
+                runs[name] = (figures, "")
+            elif best is None:
+                runs[name] = (None, why)
     runs["authheaders 0.16.3"] = python_tool("authheaders", corpus, budget + 600,
                                              "--seconds", str(budget))
     if args.audit:
         farm = link_farm(corpus, args.out, args.audit)
         runs[f"headercheck audit of {args.audit:,}"] = python_tool(
-            "headercheck-audit", corpus, 24 * 3600, "--jobs", str(args.jobs), "--source", str(farm))
+            "headercheck-audit", corpus, 24 * 3600, "--jobs", jobs, "--source", str(farm))
     return runs
 
 
@@ -181,13 +192,16 @@ def main() -> None:
     """Build the corpus, run every tool, print the table, the targets and the JSON line."""
     args = parse_args()
     n = args.messages or (300 if args.quick else 2000)
+    args.repeat = args.repeat or (1 if args.quick else 2)
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     corpus = generate(args.out, n, args.seed)
     info = machine()
     print(f"corpus: {n} messages, seed {args.seed} ({corpus}), ready in {time.perf_counter() - t0:.1f} s")
-    print(f"machine: {info['nproc']} CPUs, {info['cpu']}, Python {info['python']}")
+    print(f"machine: {info['nproc']} CPUs, {info['cpu']}, Python {info['python']}, "
+          f"load average {os.getloadavg()[0]:.2f}")
     runs = measure_all(args, corpus, n)
+    info["load_after"] = round(os.getloadavg()[0], 2)
     same, how = same_results(corpus, min(n, 100 if args.quick else n), args.out)
     jobs_name = f"headercheck, {args.jobs} jobs"
     hc = rate(runs, "headercheck")
@@ -201,6 +215,8 @@ def main() -> None:
     print()
     for line in verdicts(args, runs, summary):
         print("target:", line)
+    print(f"load average after the measurements: {info['load_after']} (other work on the machine skews "
+          "figures; rounds keep each tool's best)")
     print(f"speed-ups on vs off: {'identical' if same else 'DIFFERENT' if same is False else why_none(how)}"
           f" ({how})")
     hc_fig = runs["headercheck"][0]
