@@ -24,6 +24,10 @@ from hypothesis import strategies as st
 
 from headercheck.checks import _speedups
 from headercheck.checks._speedups import FastVerify, relaxed_body, relaxed_header, split_message
+from headercheck.checks.arc import check_arc
+from headercheck.checks.dkim import verify_dkim
+from headercheck.dns import CassetteResolver
+from headercheck.message import parse_message
 from support.paths import CONFORMANCE
 
 Dns = dict[str, str]
@@ -136,6 +140,25 @@ def test_conformance_identical(name: str, message: bytes, records: Dns, line_end
     if line_ends == "crlf":
         message = message.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
     assert outcomes(message, records, fast=True) == outcomes(message, records, fast=False)
+
+
+@pytest.mark.parametrize(("name", "message", "records"), CASES, ids=[c[0] for c in CASES])
+def test_headercheck_dkim_and_arc_identical(name: str, message: bytes, records: Dns) -> None:
+    """The DKIM and ARC layers, as wired, report the same with the speed-ups on and off."""
+    parsed = parse_message(message)
+    resolver = CassetteResolver({k: {"TXT": [[v]]} for k, v in records.items()})
+    now = 1667843664.0
+
+    def run() -> Any:
+        return verify_dkim(parsed, resolver, now=now), check_arc(parsed, resolver, now=now)
+
+    fast = run()
+    _speedups.use_speedups(False)
+    try:
+        slow = run()
+    finally:
+        _speedups.use_speedups(True)
+    assert fast == slow
 
 
 def _signed_messages() -> list[tuple[bytes, Dns]]:
