@@ -48,6 +48,55 @@ def peak_rss_mb(children: bool = False) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+class ChildRss:
+    """Samples VmHWM of every descendant process (pool workers may be forkserver children,
+    which ``RUSAGE_CHILDREN`` never sees); ``peaks`` maps pid to its highest VmHWM in MB."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        import threading
+
+        self.peaks: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.sample()
+
+    def sample(self) -> None:
+        """One pass over /proc: descendants of this process and their VmHWM."""
+        parent: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                    parent[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+        me, mine = os.getpid(), set()
+        for pid in parent:
+            p, hops = pid, 0
+            while p in parent and p != me and hops < 50:
+                p, hops = parent[p], hops + 1
+            if p == me and pid != me:
+                mine.add(pid)
+        for pid in mine:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        mb = int(line.split()[1]) / 1024
+                        self.peaks[pid] = max(self.peaks.get(pid, 0.0), mb)
+            except OSError:
+                continue
+
+    def stop(self) -> dict[int, float]:
+        """Stop sampling; the peaks seen."""
+        self._stop.set()
+        self._thread.join()
+        return self.peaks
+
+
 def timed(items: list[dict[str, str]], corpus: Path, one: Callable[[bytes, dict[str, str]], Any],
           seconds: float | None) -> tuple[int, float, list[Any]]:
     """Run one() over the messages (read inside the loop); stop early after seconds."""
@@ -76,6 +125,7 @@ def main() -> None:
     import harnesses
 
     extra: dict[str, Any] = {}
+    sampler = ChildRss() if args.tool in ("headercheck-jobs", "headercheck-audit") else None
     if args.tool == "headercheck-audit":
         source = args.source or args.corpus / "messages"
         n, secs, results, extra = harnesses.audit_folder(source, args.corpus, args.jobs, NOW)
@@ -84,14 +134,16 @@ def main() -> None:
     else:
         one = harnesses.make(args.tool, args.corpus, NOW, speedups=not args.no_speedups)
         n, secs, results = timed(items, args.corpus, one, args.seconds)
+    children = sampler.stop() if sampler else {}
+    workers = sorted(children.values(), reverse=True)[: max(args.jobs, 1)] if "jobs" in extra else []
+    extra.pop("child_rss_mb", None)
     if args.digest:
         args.digest.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in results))
     print(json.dumps({
         "tool": args.tool, "messages": n, "seconds": round(secs, 4),
         "msgs_per_s": round(n / secs, 2) if secs else None,
-        "peak_rss_mb": round(max(peak_rss_mb(), extra.get("child_rss_mb", 0.0)), 1),
-        "rss_all_processes_mb": round(
-            peak_rss_mb() + extra.pop("child_rss_mb", 0.0) * extra.get("jobs", 0), 1),
+        "peak_rss_mb": round(max([peak_rss_mb(), *workers]), 1),
+        "rss_all_processes_mb": round(peak_rss_mb() + sum(workers), 1),
         **extra,
     }))
 
