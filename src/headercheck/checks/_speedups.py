@@ -40,6 +40,7 @@ _FIELD = re.compile(rb"([\x21-\x7e]+?):")  # dkimpy's rfc822_parse field-name pa
 _KEYS: dict[tuple[int, int], rsa.RSAPublicKey | None] = {}
 _MAX_KEYS = 4096
 _UNSET = object()
+_last = threading.local()  # (message, headers, body, crlf_only): the last split in this thread
 
 
 def use_speedups(enabled: bool) -> None:
@@ -246,13 +247,23 @@ class FastVerify:
     crlf_only = False
 
     def set_message(self, message: bytes | None) -> None:
-        """dkimpy's set_message; the message split once, its body marked for the caches."""
+        """dkimpy's set_message; the message split once, its body marked for the caches.
+
+        The DKIM and ARC verifiers of one message (the same bytes object, in this thread)
+        share the split and the canonical forms; neither modifies them.
+        """
+        last = getattr(_last, "parsed", None)
+        if last is not None and last[0] is message and last[3] == self.crlf_only and _enabled:
+            super().set_message(None)  # type: ignore[misc]
+            self.headers, self.body = last[1], last[2]
+            return
         parsed = split_message(message, self.crlf_only) if (_enabled and message) else None
         if parsed is None:
             super().set_message(message)  # type: ignore[misc]
             return
         super().set_message(None)  # type: ignore[misc]
         self.headers, self.body = _Headers(parsed[0]), _Body(parsed[1])
+        _last.parsed = (message, self.headers, self.body, self.crlf_only)
 
     def verify_sig_process(self, sig: Any, include_headers: Any, sig_header: Any, dnsfunc: Any) -> Any:
         """dkimpy's verify_sig_process, with an RSA key marked for OpenSSL."""
