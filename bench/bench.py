@@ -151,16 +151,24 @@ def rate(runs: dict[str, tuple[dict[str, Any] | None, str]], name: str) -> float
     return figures["msgs_per_s"] if figures else None
 
 
+def cpu_ms(runs: Runs, name: str) -> float | None:
+    """CPU milliseconds per message of a run (load-independent), or None."""
+    figures = runs.get(name, (None, ""))[0]
+    return figures.get("cpu_ms_per_msg") if figures else None
+
+
 def table(runs: dict[str, tuple[dict[str, Any] | None, str]]) -> str:
     """The human-readable table."""
-    lines = [f"{'tool':<34}{'messages':>9}{'seconds':>10}{'msgs/s':>10}{'peak RSS MB':>13}  notes"]
+    lines = [f"{'tool':<34}{'messages':>9}{'seconds':>10}{'msgs/s':>10}{'CPU ms/msg':>12}"
+             f"{'peak RSS MB':>13}  notes"]
     for name, (fig, why) in runs.items():
         if fig is None:
-            lines.append(f"{name:<34}{'-':>9}{'-':>10}{'null':>10}{'-':>13}  did not run: {why}")
+            lines.append(f"{name:<34}{'-':>9}{'-':>10}{'null':>10}{'-':>12}{'-':>13}  did not run: {why}")
             continue
         note = fig.get("engine", "") or fig.get("node", "")
+        cpu = fig.get("cpu_ms_per_msg")
         lines.append(f"{name:<34}{fig['messages']:>9}{fig['seconds']:>10.2f}{fig['msgs_per_s']:>10.1f}"
-                     f"{fig['peak_rss_mb']:>13.1f}  {note}")
+                     f"{(f'{cpu:.2f}' if cpu else '-'):>12}{fig['peak_rss_mb']:>13.1f}  {note}")
     return "\n".join(lines)
 
 
@@ -209,6 +217,7 @@ def main() -> None:
         "ratio_vs_mailauth": ratio(hc, rate(runs, "mailauth 7.1.0")),
         "ratio_to_lower_bound": ratio(rate(runs, "lower bound"), hc),
         "jobs_speedup": ratio(rate(runs, jobs_name), rate(runs, "headercheck, 1 job")),
+        "ratio_vs_mailauth_cpu": ratio(cpu_ms(runs, "mailauth 7.1.0"), cpu_ms(runs, "headercheck")),
     }
     print()
     print(table(runs))
@@ -226,6 +235,8 @@ def main() -> None:
         "mailauth_msgs_per_s": rate(runs, "mailauth 7.1.0"),
         "authheaders_msgs_per_s": rate(runs, "authheaders 0.16.3"),
         "lower_bound_msgs_per_s": rate(runs, "lower bound"),
+        "headercheck_cpu_ms_per_msg": cpu_ms(runs, "headercheck"),
+        "mailauth_cpu_ms_per_msg": cpu_ms(runs, "mailauth 7.1.0"),
         **summary,
         "peak_rss_mb": hc_fig["peak_rss_mb"] if hc_fig else None,
         "speedups_identical": same,

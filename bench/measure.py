@@ -100,13 +100,17 @@ class ChildRss:
 def timed(items: list[dict[str, str]], corpus: Path, one: Callable[[bytes, dict[str, str]], Any],
           seconds: float | None) -> tuple[int, float, list[Any]]:
     """Run one() over the messages (read inside the loop); stop early after seconds."""
-    results, start = [], time.perf_counter()
+    results, start, cpu = [], time.perf_counter(), time.process_time()
     for row in items:
         raw = (corpus / "messages" / row["file"]).read_bytes()
         results.append(one(raw, row))
         if seconds and time.perf_counter() - start > seconds:
             break
+    CPU["seconds"] = time.process_time() - cpu
     return len(results), time.perf_counter() - start, results
+
+
+CPU: dict[str, float] = {}  # CPU time of this process in the timed loop (load-independent)
 
 
 def main() -> None:
@@ -142,6 +146,7 @@ def main() -> None:
     print(json.dumps({
         "tool": args.tool, "messages": n, "seconds": round(secs, 4),
         "msgs_per_s": round(n / secs, 2) if secs else None,
+        "cpu_ms_per_msg": round(CPU["seconds"] / n * 1000, 3) if "seconds" in CPU and n else None,
         "peak_rss_mb": round(max([peak_rss_mb(), *workers]), 1),
         "rss_all_processes_mb": round(peak_rss_mb() + sum(workers), 1),
         **extra,

@@ -48,6 +48,7 @@ async function main() {
     const resolver = makeResolver(cassette);
     const results = [];
     const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
     for (const row of rows) {
         const raw = fs.readFileSync(path.join(corpus, 'messages', row.file));
         const res = await authenticate(raw, {
@@ -59,6 +60,7 @@ async function main() {
         }
     }
     const secs = Number(process.hrtime.bigint() - start) / 1e9;
+    const cpu = process.cpuUsage(cpuStart); // microseconds, all threads of the process
     if (args.digest) {
         fs.writeFileSync(args.digest, results.map(r => JSON.stringify(r)).join('\n') + '\n');
     }
@@ -68,6 +70,7 @@ async function main() {
     process.stdout.write(JSON.stringify({
         tool: 'mailauth', messages: results.length, seconds: Number(secs.toFixed(4)),
         msgs_per_s: Number((results.length / secs).toFixed(2)), peak_rss_mb: Number(rss.toFixed(1)),
+        cpu_ms_per_msg: Number(((cpu.user + cpu.system) / 1000 / results.length).toFixed(3)),
         node: process.version
     }) + '\n');
 }
