@@ -92,8 +92,9 @@ def _read(source: MessageSource) -> tuple[bytes, str]:
 
 def normalize_line_endings(data: bytes) -> tuple[bytes, str]:
     """Turn LF or CR line ends into CRLF (RFC 5322 §2.1); report what the input used."""
-    if b"\n" not in data and b"\r" not in data:
-        return data, "CRLF"
+    crlf = data.count(b"\r\n")
+    if data.count(b"\n") == crlf and data.count(b"\r") == crlf:
+        return data, "CRLF"  # the common case, without the (slow) look-around scans below
     bare_lf = bool(_BARE_LF.search(data))
     if bare_lf:
         data = _BARE_LF.sub(b"\r\n", data)

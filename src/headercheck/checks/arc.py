@@ -13,6 +13,7 @@ from typing import Any
 import dkim
 
 from headercheck.checks._dkimpy import DkimpyDns, pinned_clock
+from headercheck.checks._speedups import FastVerify
 from headercheck.dns import Resolver
 from headercheck.message import Header, Message
 from headercheck.results import ArcInstance, ArcResult, Result
@@ -21,6 +22,12 @@ MAX_INSTANCES = 50  # RFC 8617 §4.2.1
 ARC_HEADERS = ("arc-seal", "arc-message-signature", "arc-authentication-results")
 _INSTANCE = re.compile(r"(?:^|[\s;])i[ \t]*=[ \t]*(\d+)")
 _DKIMPY_ERRORS = (dkim.DKIMException, IndexError, KeyError, ValueError, TypeError)
+
+
+class ArcVerifier(FastVerify, dkim.ARC):  # type: ignore[misc]
+    """dkimpy's ARC with the speed-ups of ``_speedups`` (same results); given ``Message.raw``."""
+
+    crlf_only = True
 
 
 def instance_of(value: str) -> int | None:
@@ -50,7 +57,7 @@ def check_arc(message: Message, resolver: Resolver, *, now: float) -> ArcResult 
     dns = DkimpyDns(resolver)
     try:
         with pinned_clock(now):
-            cv, data, comment = dkim.ARC(message.raw).verify(dnsfunc=dns)
+            cv, data, comment = ArcVerifier(message.raw).verify(dnsfunc=dns)
     except _DKIMPY_ERRORS as exc:
         return ArcResult(_failure(dns), f"ARC chain could not be verified: {exc}", listed)
     return _result(cv, data, str(comment), listed, dns)

@@ -27,6 +27,7 @@ from headercheck.checks._dkimsig import (
     policy_verdict,
     signed_headers,
 )
+from headercheck.checks._speedups import FastVerify
 from headercheck.dns import Resolver
 from headercheck.message import Header, Message
 from headercheck.results import DkimResult, Result
@@ -34,13 +35,16 @@ from headercheck.results import DkimResult, Result
 MAX_KEY_RECORDS = 5  # RFC 6376 §6.1.2 step 3 lets a verifier cycle through several key records
 
 
-class Verifier(dkim.DKIM):  # type: ignore[misc]
+class Verifier(FastVerify, dkim.DKIM):  # type: ignore[misc]
     """dkimpy's DKIM without its wall-clock t=/x= checks (judged against ``now`` instead).
 
     dkimpy's ``verify_headerprep`` calls ``validate_signature_fields``, which compares t= and x=
     with ``time.time()``. This override validates every other field the same way; patching the
-    module's clock instead would not be safe under threads.
+    module's clock instead would not be safe under threads. FastVerify (``_speedups``) gives
+    dkimpy's results faster; it is given ``Message.raw``, which has CRLF line ends only.
     """
+
+    crlf_only = True
 
     def verify_headerprep(self, idx: int = 0) -> Any:
         """Select signature idx and validate it, t= and x= aside (see _dkimsig.check_times)."""
