@@ -17,6 +17,7 @@ from headercheck.dns import (
     RecordingResolver,
     Resolver,
     Status,
+    UnknownQuestion,
     ZoneResolver,
     open_resolver,
     reverse_name,
@@ -154,3 +155,19 @@ def test_live_timeout_is_an_answer() -> None:
     dead = LiveResolver(["127.0.0.1"], port=free_port(), timeout=0.5)
     ans = dead.query("seam.example", "TXT")
     assert ans.status in (Status.TIMEOUT, Status.SERVFAIL)
+
+
+def test_strict_zone_names_the_question_outside_every_zone() -> None:
+    z = ZoneResolver(ZONE, strict=True)
+    assert z.query("missing.seam.example", "TXT").status is Status.NXDOMAIN  # inside the zone
+    with pytest.raises(UnknownQuestion, match="elsewhere.example TXT"):
+        z.query("elsewhere.example", "TXT")
+
+
+def test_strict_cassette_names_the_unrecorded_question() -> None:
+    c = CassetteResolver({"a.example": {"TXT": [["x"]], "A": "NXDOMAIN"},
+                          "www.a.example": {"CNAME": ["a.example"]}}, strict=True)
+    assert c.query("a.example", "TXT").ok and c.query("www.a.example", "TXT").ok
+    assert c.query("a.example", "MX").status is Status.NXDOMAIN  # the name is recorded as absent
+    with pytest.raises(UnknownQuestion, match="b.example TXT"):
+        c.query("b.example", "TXT")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from headercheck.dns.answer import Answer, Record, Status, failure, normalize_name
+from headercheck.dns.answer import Answer, Record, Status, UnknownQuestion, failure, normalize_name
 
 MAX_CNAME_CHAIN = 8
 
@@ -12,9 +12,24 @@ MAX_CNAME_CHAIN = 8
 class RecordStore:
     """Names -> {type -> records or a failure status}; answers as an authoritative server would."""
 
-    def __init__(self) -> None:
+    def __init__(self, strict: str = "") -> None:
         self._data: dict[str, dict[str, tuple[Record, ...] | Status]] = {}
         self._existing: set[str] = set()
+        self.strict = strict  # "" off; "zone": outside every loaded zone; "cassette": unrecorded
+
+    def _check_known(self, name: str, rdtype: str) -> None:
+        """Strict replay: raise for a question the data does not cover (DESIGN.md, the DNS seam)."""
+        if self.strict == "zone":
+            labels = name.split(".")
+            apexes = (".".join(labels[i:]) for i in range(len(labels)))
+            known = any("SOA" in self._data.get(a, {}) for a in apexes)
+        elif self.strict == "cassette":
+            types = self._data.get(name, {})
+            known = rdtype in types or "CNAME" in types or Status.NXDOMAIN in types.values()
+        else:
+            return
+        if not known:
+            raise UnknownQuestion(f"strict DNS replay: no data for {name} {rdtype}")
 
     def add(self, name: str, rdtype: str, records: Iterable[Record]) -> None:
         """Add records of one type at a name."""
@@ -72,6 +87,7 @@ class RecordStore:
         return None
 
     def _direct(self, qname: str, name: str, rdtype: str) -> Answer | None:
+        self._check_known(name, rdtype)
         owner = self._lookup_name(name)
         if owner is None:
             return failure(qname, rdtype, Status.NXDOMAIN)

@@ -39,6 +39,10 @@ TxtRecord = tuple[bytes, ...]
 Record = str | TxtRecord | MX
 
 
+class UnknownQuestion(LookupError):
+    """Strict replay: a question the zone files or cassette do not cover (named in the message)."""
+
+
 class DnsDataError(ValueError):
     """A zone or cassette file has content that cannot be used; the message names the place."""
 

@@ -94,11 +94,13 @@ class CassetteResolver:
     """Answer from a JSON cassette; never touches the network.
 
     :param source: a path to the JSON file, or the already-parsed mapping.
+    :param strict: a question the cassette did not record raises :class:`UnknownQuestion`
+        instead of answering NXDOMAIN or NODATA.
     :raises DnsDataError: the file is not valid JSON (line named) or has bad content.
     """
 
-    def __init__(self, source: StrPath | dict[str, Any]) -> None:
-        self._store = RecordStore()
+    def __init__(self, source: StrPath | dict[str, Any], strict: bool = False) -> None:
+        self._store = RecordStore("cassette" if strict else "")
         if isinstance(source, dict):
             load_cassette_data(self._store, source)
             return
@@ -114,5 +116,8 @@ class CassetteResolver:
         load_cassette_data(self._store, data, where, text)
 
     def query(self, name: str, rdtype: str) -> Answer:
-        """Answer from the cassette."""
+        """Answer from the cassette.
+
+        :raises UnknownQuestion: strict mode only, for a question the cassette did not record.
+        """
         return self._store.query(name, rdtype)

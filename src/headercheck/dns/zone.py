@@ -100,11 +100,13 @@ class ZoneResolver:
     """Answer from RFC 1035 master files; never touches the network.
 
     :param paths: one or more zone files (or folders of ``*.zone`` files).
+    :param strict: a question for a name outside every loaded zone (no SOA at or above it)
+        raises :class:`UnknownQuestion` instead of answering NXDOMAIN.
     :raises DnsDataError: a file cannot be read or has a syntax error (named with its line).
     """
 
-    def __init__(self, *paths: StrPath, text: str | None = None) -> None:
-        self._store = RecordStore()
+    def __init__(self, *paths: StrPath, text: str | None = None, strict: bool = False) -> None:
+        self._store = RecordStore("zone" if strict else "")
         self.paths = tuple(str(p) for p in paths)
         for path in paths:
             for file in _zone_files(Path(path)):
@@ -120,7 +122,10 @@ class ZoneResolver:
         load_zone_text(self._store, text, where=str(file))
 
     def query(self, name: str, rdtype: str) -> Answer:
-        """Answer from the loaded zones."""
+        """Answer from the loaded zones.
+
+        :raises UnknownQuestion: strict mode only, for a name outside every loaded zone.
+        """
         return self._store.query(name, rdtype)
 
     def names(self) -> Iterable[str]:
