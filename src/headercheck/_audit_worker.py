@@ -11,7 +11,7 @@ import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from headercheck._dnsshare import DnsClientSpec, RemoteResolver
+from headercheck._dnsshare import DnsClientSpec, RemoteResolver, take_asked
 from headercheck._sources import DEFAULT_MAX_BYTES, Ref, read_ref
 from headercheck.dns import Resolver
 from headercheck.options import CheckOptions
@@ -163,11 +163,15 @@ def check_entry(
     return check_bytes(index, source, payload, settings, resolver)
 
 
-def run_batch(batch: Batch) -> list[tuple[Row, Notes]]:
-    """The function a worker runs: check each message of the batch with the shared DNS cache."""
+def run_batch(batch: Batch) -> tuple[list[tuple[Row, Notes]], list[tuple[str, str]]]:
+    """The function a worker runs: check each message of the batch with the shared DNS cache.
+
+    Also returns the DNS questions answered here from an offline snapshot (for the count).
+    """
     resolver = RemoteResolver(batch.dns)
-    return [check_entry(index, source, payload, batch.settings, resolver, batch.max_bytes)
-            for index, source, payload in batch.entries]
+    results = [check_entry(index, source, payload, batch.settings, resolver, batch.max_bytes)
+               for index, source, payload in batch.entries]
+    return results, take_asked()
 
 
 def warm_up() -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import shutil
+import tempfile
 import threading
 import time
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, CancelledError, Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import BinaryIO
 
@@ -31,7 +33,13 @@ from headercheck._audit_worker import (
     run_batch,
     warm_up,
 )
-from headercheck._dnsshare import DnsServer, SharedDnsCache
+from headercheck._dnsshare import (
+    DnsClientSpec,
+    DnsServer,
+    SharedDnsCache,
+    offline_snapshot,
+    write_snapshot,
+)
 from headercheck._sources import DEFAULT_MAX_BYTES, Item, Ref, iter_items
 from headercheck._summary import Summary
 from headercheck._time import When, to_timestamp
@@ -75,8 +83,11 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
     return pool
 
 
-def _done(result: list[_Result]) -> Future[list[_Result]]:
-    fut: Future[list[_Result]] = Future()
+_Answer = tuple[list[_Result], list[tuple[str, str]]]  # rows, snapshot DNS questions asked
+
+
+def _done(result: _Answer) -> Future[_Answer]:
+    fut: Future[_Answer] = Future()
     fut.set_result(result)
     return fut
 
@@ -86,7 +97,7 @@ class _Batch:
     """Consecutive inputs sent as one task; unreadable ones are answered here, not sent."""
 
     items: list[tuple[int, Item]]
-    future: Future[list[_Result]] = field(default_factory=lambda: _done([]))
+    future: Future[_Answer] = field(default_factory=lambda: _done(([], [])))
     tries: int = 0
 
     @property
@@ -121,15 +132,15 @@ class _Batch:
 class _Dispatch:
     """Batches in flight on a pool, oldest first; a dead pool of ours is replaced."""
 
-    def __init__(self, run: AuditRun, pool: Executor, own: bool, server: DnsServer) -> None:
-        self.run, self.pool, self.own, self.server = run, pool, own, server
+    def __init__(self, run: AuditRun, pool: Executor, own: bool, spec: DnsClientSpec) -> None:
+        self.run, self.pool, self.own, self.spec = run, pool, own, spec
         self.pending: deque[_Batch] = deque()
         self.inflight = 0
 
     def submit(self, batch: _Batch) -> None:
         entries = batch.entries()
         if entries:
-            task = Batch(entries, self.run._settings, self.server.spec, self.run._max_bytes)
+            task = Batch(entries, self.run._settings, self.spec, self.run._max_bytes)
             batch.future = self.pool.submit(run_batch, task)
         self.pending.append(batch)
         self.inflight += batch.nbytes
@@ -138,7 +149,9 @@ class _Dispatch:
         """Wait for the oldest batch; its rows in input order."""
         head = self.pending[0]
         try:
-            results = head.rows(head.future.result())
+            rows, asked = head.future.result()
+            self.run.cache.note(asked)
+            results = head.rows(rows)
         except BrokenExecutor as exc:
             if self.own and head.tries < 3:
                 self._replace_pool()
@@ -294,7 +307,11 @@ class AuditRun(Iterator[Row]):
     def _rows_parallel(self) -> Iterator[Row]:
         server = DnsServer(self.cache, self._dns_host)
         own = self._executor is None
-        flight = _Dispatch(self, self._executor or self._take_pool(), own, server)
+        snapshot = offline_snapshot(self.cache.inner) if own else None
+        folder = tempfile.mkdtemp(prefix="headercheck-audit-") if snapshot else ""
+        spec = replace(server.spec, snapshot=write_snapshot(snapshot, folder)) if snapshot else (
+            server.spec)
+        flight = _Dispatch(self, self._executor or self._take_pool(), own, spec)
         window = max(2, (2 if own else 4) * self._jobs)
         batch: list[tuple[int, Item]] = []
         size = 0
@@ -317,6 +334,8 @@ class AuditRun(Iterator[Row]):
         finally:
             flight.close()
             server.close()
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def audit(
