@@ -43,7 +43,7 @@ class SharedDnsCache:
         self.inner = inner
         self._answers: dict[tuple[str, str], Answer] = {}
         self._pending: dict[tuple[str, str], threading.Event] = {}
-        self._noted: set[tuple[str, str]] = set()
+        self._noted: set[int] = set()  # hashes of snapshot questions (64-bit: compact)
         self._lock = threading.Lock()
         self.questions = 0
         self.lookups = 0
@@ -69,8 +69,8 @@ class SharedDnsCache:
         """Count questions a worker answered from its copy of an offline snapshot."""
         with self._lock:
             for key in keys:
-                if key not in self._answers and key not in self._noted:
-                    self._noted.add(key)
+                if hash(key) not in self._noted and key not in self._answers:
+                    self._noted.add(hash(key))
                     self.questions += 1
 
     def _ask(self, key: tuple[str, str], event: threading.Event) -> Answer:
