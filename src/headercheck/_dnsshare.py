@@ -205,7 +205,11 @@ class RemoteResolver:
                 _memo.move_to_end(key)
                 return _memo[key]
         if self.spec.snapshot:
-            answer = safe_query(_load_snapshot(self.spec.snapshot), key[1:])
+            try:
+                snapshot = _load_snapshot(self.spec.snapshot)
+            except (OSError, EOFError, pickle.UnpicklingError) as exc:  # the run was closed
+                return failure(key[1], key[2], Status.SERVFAIL, f"DNS snapshot unreadable: {exc}")
+            answer = safe_query(snapshot, key[1:])
         else:
             answer = self._ask(key[1], key[2])
             if answer.error.startswith("shared DNS cache unreachable"):

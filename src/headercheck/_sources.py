@@ -109,7 +109,8 @@ def read_ref(ref: Ref, source: str, max_bytes: int) -> Item:
         return _read_whole(ref.path, max_bytes)
     try:
         with open(ref.path, "rb") as fh:
-            chunk = os.pread(fh.fileno(), ref.length, ref.offset)
+            fh.seek(ref.offset)
+            chunk = fh.read(ref.length)
     except OSError as exc:
         return Item(source, error=f"cannot read {ref.path}: {exc.strerror or exc}")
     if len(chunk) != ref.length:
@@ -277,57 +278,3 @@ def _mbox_item(source: str, parts: list[bytes], size: int, max_bytes: int) -> It
         parts = parts[:-1]  # the blank line before the next separator belongs to the mbox
     data = b"".join(parts)
     return Item(source, data=data, size=len(data))
-
-
-def count_items(paths: Iterable[str]) -> int:
-    """How many items iter_items would yield (for a progress bar); reads mbox files once."""
-    total = 0
-    for path in paths:
-        if path == STDIN:
-            raise ValueError("stdin cannot be counted in advance")
-        if os.path.isdir(path):
-            total += _count_dir(path)
-        else:
-            total += _count_file(path)
-    return total
-
-
-def _count_dir(path: str) -> int:
-    try:
-        entries = list(os.scandir(path))
-    except OSError:
-        return 1
-    maildir = is_maildir(path)
-    total = 0
-    if maildir:
-        for sub in ("cur", "new"):
-            try:
-                total += sum(1 for e in os.scandir(os.path.join(path, sub)) if not e.is_dir())
-            except OSError:
-                total += 1
-    for entry in entries:
-        if maildir and entry.name in ("cur", "new", "tmp"):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            total += _count_dir(entry.path)
-        elif not maildir:
-            total += _count_file(entry.path) if looks_like_mail(entry.path) else 0
-    return total
-
-
-def _count_file(path: str) -> int:
-    try:
-        with open(path, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return 1
-            if not looks_like_mbox(fh.read(1024)):
-                return 1
-            fh.seek(0)
-            count, prev_blank = 0, True
-            for line in fh:
-                if prev_blank and line.startswith(b"From ") and not _HEADER_COLON.match(line):
-                    count += 1
-                prev_blank = line in (b"\n", b"\r\n")
-            return max(count, 1)
-    except OSError:
-        return 1

@@ -27,7 +27,8 @@ from rich.progress import (
 )
 
 from headercheck._audit_worker import MECHANISMS, Row
-from headercheck._sources import DEFAULT_MAX_BYTES, STDIN, count_items
+from headercheck._counting import count_items
+from headercheck._sources import DEFAULT_MAX_BYTES, STDIN
 from headercheck.audit import AuditRun
 from headercheck.dns import RecordingResolver, Resolver
 from headercheck.render.rows import RowWriter
