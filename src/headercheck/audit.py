@@ -9,6 +9,7 @@ default, or e.g. a Dask cluster's ``Client.get_executor()`` (docs/audit.md).
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import tempfile
 import time
@@ -20,7 +21,7 @@ from typing import BinaryIO
 
 from headercheck._audit_pool import BATCH_BYTES, BATCH_MESSAGES, Dispatch, PoolStarter, TaskBatch, new_pool
 from headercheck._audit_worker import Batch, Notes, Row, Settings, check_bytes, error_row
-from headercheck._dnsshare import DnsServer, SharedDnsCache, offline_snapshot, write_snapshot
+from headercheck._dnsshare import DnsClientSpec, DnsServer, SharedDnsCache, offline_snapshot, write_snapshot
 from headercheck._sources import DEFAULT_MAX_BYTES, Item, iter_items
 from headercheck._summary import Summary
 from headercheck._time import When, to_timestamp
@@ -129,39 +130,54 @@ class AuditRun(Iterator[Row]):
                 yield self._emit(*check_bytes(index, item.source, item.data, self._settings,
                                               self.cache))
 
-    def _rows_parallel(self) -> Iterator[Row]:
-        server = DnsServer(self.cache, self._dns_host)
-        own = self._executor is None
+    def _dns_spec(self, server: DnsServer, own: bool) -> tuple[DnsClientSpec, str]:
+        """How workers get DNS: an offline snapshot copied to our own pool's workers (a file in
+        a private folder, returned for removal), else the shared cache's socket."""
         snapshot = offline_snapshot(self.cache.inner) if own else None
-        folder = tempfile.mkdtemp(prefix="headercheck-audit-") if snapshot else ""
-        spec = replace(server.spec, snapshot=write_snapshot(snapshot, folder)) if snapshot else (
-            server.spec)
-        task = Batch((), self._settings, spec, self._max_bytes)
-        flight = Dispatch(self._executor or self._take_pool(), own, self._jobs, self.cache, task)
-        window = max(2, (2 if own else 4) * self._jobs)
-        batch: list[tuple[int, Item]] = []
-        size = 0
+        if snapshot is None:
+            return server.spec, ""
+        folder = tempfile.mkdtemp(prefix="headercheck-audit-")
         try:
-            for index, item in enumerate(self._items(lazy=own)):
-                batch.append((index, item))
-                size += len(item.data) if item.data is not None else 0
-                if item.stream or len(batch) >= BATCH_MESSAGES or size > BATCH_BYTES:
-                    flight.submit(TaskBatch(batch))
-                    batch, size = [], 0
-                while len(flight.pending) >= window or flight.inflight > MAX_INFLIGHT_BYTES or (
-                        flight.pending and item.stream and flight.pending[0].future.done()):
-                    for result in flight.finish():
-                        yield self._emit(*result)
-            if batch:
-                flight.submit(TaskBatch(batch))
-            while flight.pending:
-                for result in flight.finish():
-                    yield self._emit(*result)
+            return replace(server.spec, snapshot=write_snapshot(snapshot, folder)), folder
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            shutil.rmtree(folder, ignore_errors=True)
+            return server.spec, ""
+
+    def _rows_parallel(self) -> Iterator[Row]:
+        server, own = DnsServer(self.cache, self._dns_host), self._executor is None
+        folder, flight = "", None
+        try:
+            spec, folder = self._dns_spec(server, own)
+            flight = Dispatch(self._executor or self._take_pool(), own, self._jobs, self.cache,
+                              Batch((), self._settings, spec, self._max_bytes))
+            yield from self._dispatch(flight, window=max(2, (2 if own else 4) * self._jobs),
+                                      lazy=own)
         finally:
-            flight.close()
+            if flight:
+                flight.close()
             server.close()
             if folder:
                 shutil.rmtree(folder, ignore_errors=True)
+
+    def _dispatch(self, flight: Dispatch, window: int, lazy: bool) -> Iterator[Row]:
+        """Inputs in batches to the pool, at most window batches in flight; rows in order."""
+        batch: list[tuple[int, Item]] = []
+        size = 0
+        for index, item in enumerate(self._items(lazy=lazy)):
+            batch.append((index, item))
+            size += len(item.data) if item.data is not None else 0
+            if item.stream or len(batch) >= BATCH_MESSAGES or size > BATCH_BYTES:
+                flight.submit(TaskBatch(batch))
+                batch, size = [], 0
+            while len(flight.pending) >= window or flight.inflight > MAX_INFLIGHT_BYTES or (
+                    flight.pending and item.stream and flight.pending[0].future.done()):
+                for result in flight.finish():
+                    yield self._emit(*result)
+        if batch:
+            flight.submit(TaskBatch(batch))
+        while flight.pending:
+            for result in flight.finish():
+                yield self._emit(*result)
 
 
 def audit(
