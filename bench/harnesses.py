@@ -68,8 +68,8 @@ def _work(row: dict[str, str]) -> Any:
     return _worker["one"](raw, row)
 
 
-def headercheck_jobs(corpus: Path, items: list[dict[str, str]], jobs: int,
-                     now: int) -> tuple[int, float, list[Any], dict[str, Any]]:
+def headercheck_jobs(corpus: Path, items: list[dict[str, str]], jobs: int, now: int,
+                     keep: bool = False) -> tuple[int, float, list[Any], dict[str, Any]]:
     """headercheck.audit over the messages folder with jobs workers (its shared DNS cache).
 
     Before audit() exists: a ProcessPoolExecutor over check(), each worker with its own cache.
@@ -78,24 +78,26 @@ def headercheck_jobs(corpus: Path, items: list[dict[str, str]], jobs: int,
 
     if not hasattr(headercheck, "audit"):
         return _pool_jobs(corpus, items, jobs, now)
-    return audit_folder(corpus / "messages", corpus, jobs, now)
+    return audit_folder(corpus / "messages", corpus, jobs, now, keep)
 
 
-def audit_folder(folder: Path, corpus: Path, jobs: int,
-                 now: int) -> tuple[int, float, list[Any], dict[str, Any]]:
-    """Every message under folder through headercheck.audit(); rows counted, not kept."""
+def audit_folder(folder: Path, corpus: Path, jobs: int, now: int,
+                 keep: bool = False) -> tuple[int, float, list[Any], dict[str, Any]]:
+    """Every message under folder through headercheck.audit(); rows counted (kept if keep)."""
     import resource
 
     from headercheck import audit
 
-    n, start = 0, time.perf_counter()
+    n, start, kept = 0, time.perf_counter(), []
     with audit([str(folder)], jobs=jobs, dns=str(corpus / "dns.zone"), now=now,
                receiver=RECEIVER) as run:
-        for _ in run:
+        for row in run:
             n += 1
+            if keep:
+                kept.append(row)
     secs = time.perf_counter() - start
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return n, secs, [], {"jobs": jobs, "child_rss_mb": child, "engine": "headercheck.audit()"}
+    return n, secs, kept, {"jobs": jobs, "child_rss_mb": child, "engine": "headercheck.audit()"}
 
 
 def _pool_jobs(corpus: Path, items: list[dict[str, str]], jobs: int,

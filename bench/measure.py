@@ -134,7 +134,8 @@ def main() -> None:
         source = args.source or args.corpus / "messages"
         n, secs, results, extra = harnesses.audit_folder(source, args.corpus, args.jobs, NOW)
     elif args.tool == "headercheck-jobs":
-        n, secs, results, extra = harnesses.headercheck_jobs(args.corpus, items, args.jobs, NOW)
+        n, secs, results, extra = harnesses.headercheck_jobs(args.corpus, items, args.jobs, NOW,
+                                                             keep=bool(args.digest))
     else:
         one = harnesses.make(args.tool, args.corpus, NOW, speedups=not args.no_speedups)
         n, secs, results = timed(items, args.corpus, one, args.seconds)

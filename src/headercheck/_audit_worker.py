@@ -1,8 +1,8 @@
-"""The unit of audit work: message bytes in, one compact JSON-safe row out (see docs/audit.md).
+"""The unit of audit work: messages in, one compact JSON-safe row each out (see docs/audit.md).
 
-Runs in a worker process (or a Dask worker): it gets the message BYTES and the source name, never
-only a path, so mbox and Maildir messages check the same way on another machine. Whatever goes
-wrong, the result is a row naming the source.
+Runs in a worker process (or a Dask worker) on a Batch of messages: each is its BYTES, or, for
+the default local process pool, a Ref to where it lies in a local file (read here, the same way
+the parent would). Whatever goes wrong, the result is a row naming the source.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import traceback
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from headercheck._dnsshare import DnsClientSpec, RemoteResolver
+from headercheck._dnsshare import DnsClientSpec, RemoteResolver, take_asked
+from headercheck._sources import DEFAULT_MAX_BYTES, Ref, read_ref
 from headercheck.dns import Resolver
 from headercheck.options import CheckOptions
 
@@ -42,6 +43,16 @@ class Task:
     data: bytes
     settings: Settings
     dns: DnsClientSpec
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Several messages shipped to a worker at once: (index, source, bytes or Ref) each."""
+
+    entries: tuple[tuple[int, str, bytes | Ref], ...]
+    settings: Settings
+    dns: DnsClientSpec
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 def empty_row(index: int, source: str, size: int = 0) -> Row:
@@ -137,6 +148,42 @@ def check_bytes(
 def run_task(task: Task) -> tuple[Row, Notes]:
     """The function a worker runs: check the shipped bytes with the shared DNS cache."""
     return check_bytes(task.index, task.source, task.data, task.settings, RemoteResolver(task.dns))
+
+
+def check_entry(
+    index: int, source: str, payload: bytes | Ref, settings: Settings, resolver: Resolver,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[Row, Notes]:
+    """Check one message given as bytes or as a Ref (read here; unreadable -> an error row)."""
+    if isinstance(payload, Ref):
+        item = read_ref(payload, source, max_bytes)
+        if item.data is None:
+            return error_row(index, source, item.error, item.size), {}
+        payload = item.data
+    return check_bytes(index, source, payload, settings, resolver)
+
+
+def run_batch(batch: Batch) -> tuple[list[tuple[Row, Notes]], list[tuple[str, str]]]:
+    """The function a worker runs: check each message of the batch with the shared DNS cache.
+
+    Also returns the DNS questions answered here from an offline snapshot (for the count).
+    """
+    resolver = RemoteResolver(batch.dns)
+    results = [check_entry(index, source, payload, batch.settings, resolver, batch.max_bytes)
+               for index, source, payload in batch.entries]
+    return results, take_asked()
+
+
+def warm_up() -> None:
+    """Import the check pipeline and load the Public Suffix List (a new worker's fixed cost)."""
+    from headercheck import api  # noqa: F401
+    from headercheck._receivers import _psl
+    from headercheck.checks._orgdomain import public_suffix_list
+    from headercheck.message import parse_message  # noqa: F401
+    from headercheck.render import jsonout  # noqa: F401
+
+    public_suffix_list()
+    _psl()
 
 
 def ignore_sigint() -> None:

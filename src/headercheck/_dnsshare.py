@@ -5,17 +5,33 @@ single-flight cache, and serves it to the workers over an authenticated
 ``multiprocessing.connection`` socket. So each distinct question is asked once per run, whatever
 the number of workers or machines, and ``--record`` captures every answer in one cassette. Workers
 keep a small local memo of what they already asked, so a repeated question costs no round trip.
+
+An offline snapshot (zone files, cassettes: immutable data, nothing to ask upstream) is instead
+copied once to each local worker, which answers from it and reports the questions it asked; the
+parent counts each distinct question once, as if it had been asked over the socket.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Client, Connection, Listener
 
-from headercheck.dns import Answer, Resolver, Status, failure, normalize_name
+from headercheck.dns import (
+    Answer,
+    CachingResolver,
+    CassetteResolver,
+    MultiResolver,
+    Resolver,
+    Status,
+    ZoneResolver,
+    failure,
+    normalize_name,
+)
 
 LOCAL_MEMO = 4096
 
@@ -27,6 +43,7 @@ class SharedDnsCache:
         self.inner = inner
         self._answers: dict[tuple[str, str], Answer] = {}
         self._pending: dict[tuple[str, str], threading.Event] = {}
+        self._noted: set[int] = set()  # hashes of snapshot questions (64-bit: compact)
         self._lock = threading.Lock()
         self.questions = 0
         self.lookups = 0
@@ -48,11 +65,16 @@ class SharedDnsCache:
                 return self._ask(key, event)
             event.wait()
 
+    def note(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Count questions a worker answered from its copy of an offline snapshot."""
+        with self._lock:
+            for key in keys:
+                if hash(key) not in self._noted and key not in self._answers:
+                    self._noted.add(hash(key))
+                    self.questions += 1
+
     def _ask(self, key: tuple[str, str], event: threading.Event) -> Answer:
-        try:
-            answer = self.inner.query(*key)
-        except Exception as exc:  # noqa: BLE001 - the Resolver contract forbids raising; be safe
-            answer = failure(*key, Status.SERVFAIL, f"resolver error: {type(exc).__name__}: {exc}")
+        answer = safe_query(self.inner, key)
         with self._lock:
             self._answers[key] = answer
             self.questions += 1
@@ -61,12 +83,42 @@ class SharedDnsCache:
         return answer
 
 
+def safe_query(resolver: Resolver, key: tuple[str, str]) -> Answer:
+    """Ask; an exception (the Resolver contract forbids them; strict replay raises) -> SERVFAIL."""
+    try:
+        return resolver.query(*key)
+    except Exception as exc:  # noqa: BLE001
+        return failure(*key, Status.SERVFAIL, f"resolver error: {type(exc).__name__}: {exc}")
+
+
+def offline_snapshot(resolver: Resolver) -> Resolver | None:
+    """The immutable offline data behind a resolver (zone files, cassettes), else None."""
+    while type(resolver) is CachingResolver:
+        resolver = resolver.inner
+    if type(resolver) in (ZoneResolver, CassetteResolver):
+        return resolver
+    if type(resolver) is MultiResolver:
+        parts = [offline_snapshot(r) for r in resolver.resolvers]
+        return MultiResolver([p for p in parts if p]) if all(parts) else None
+    return None
+
+
+def write_snapshot(resolver: Resolver, folder: str) -> str:
+    """Pickle an offline snapshot into a private folder; the path workers load it from."""
+    path = os.path.join(folder, "dns-snapshot.pickle")
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
+        pickle.dump(resolver, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
 @dataclass(frozen=True)
 class DnsClientSpec:
-    """What a worker needs to reach the shared cache: its address and the run's secret key."""
+    """What a worker needs to reach the shared cache: its address and the run's secret key;
+    ``snapshot``: the file of an offline snapshot to answer from locally instead."""
 
     address: tuple[str, int]
     authkey: bytes
+    snapshot: str = ""
 
 
 class DnsServer:
@@ -117,6 +169,26 @@ class DnsServer:
 _local = threading.local()
 _memo: OrderedDict[tuple[DnsClientSpec, str, str], Answer] = OrderedDict()
 _memo_lock = threading.Lock()
+_asked: list[tuple[str, str]] = []  # snapshot questions not yet reported to the parent
+_snapshot: dict[str, Resolver] = {}  # the current run's offline snapshot, by file
+
+
+def take_asked() -> list[tuple[str, str]]:
+    """The snapshot questions answered locally since the last call (for the parent's count)."""
+    with _memo_lock:
+        out = _asked[:]
+        _asked.clear()
+    return out
+
+
+def _load_snapshot(path: str) -> Resolver:
+    with _memo_lock:
+        if path not in _snapshot:
+            with open(path, "rb") as fh:
+                loaded = pickle.load(fh)  # noqa: S301 - written by this run's parent, mode 0600
+            _snapshot.clear()
+            _snapshot[path] = loaded
+        return _snapshot[path]
 
 
 class RemoteResolver:
@@ -132,10 +204,19 @@ class RemoteResolver:
             if key in _memo:
                 _memo.move_to_end(key)
                 return _memo[key]
-        answer = self._ask(key[1], key[2])
-        if answer.error.startswith("shared DNS cache unreachable"):
-            return answer
+        if self.spec.snapshot:
+            try:
+                snapshot = _load_snapshot(self.spec.snapshot)
+            except (OSError, EOFError, pickle.UnpicklingError) as exc:  # the run was closed
+                return failure(key[1], key[2], Status.SERVFAIL, f"DNS snapshot unreadable: {exc}")
+            answer = safe_query(snapshot, key[1:])
+        else:
+            answer = self._ask(key[1], key[2])
+            if answer.error.startswith("shared DNS cache unreachable"):
+                return answer
         with _memo_lock:
+            if self.spec.snapshot:
+                _asked.append(key[1:])
             _memo[key] = answer
             while len(_memo) > LOCAL_MEMO:
                 _memo.popitem(last=False)

@@ -12,7 +12,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -24,14 +24,32 @@ MAIL_SUFFIXES = (".eml", ".msg", ".mbox", ".mbx", ".mail", ".email")
 
 
 @dataclass(frozen=True)
+class Ref:
+    """Where a message lies in a local file, for a process on this machine to read it itself.
+
+    ``length`` -1 is the whole file (a message); otherwise an mbox slice of the lines after its
+    ``From `` separator, read with :func:`read_ref` exactly as the mbox reader would join them.
+    """
+
+    path: str
+    offset: int = 0
+    length: int = -1
+
+
+@dataclass(frozen=True)
 class Item:
-    """One message to check, or the reason it cannot be: its bytes or an error, never both."""
+    """One message to check, or the reason it cannot be: its bytes, a Ref, or an error.
+
+    ``stream``: it came from a stream that may block (stdin), so it should not wait for others.
+    """
 
     source: str
     data: bytes | None = None
     error: str = ""
     size: int = 0
     skipped: bool = False
+    ref: Ref | None = None
+    stream: bool = False
 
 
 def looks_like_mail(path: str) -> bool:
@@ -62,11 +80,13 @@ def looks_like_mbox(head: bytes) -> bool:
 
 def iter_items(
     paths: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None,
-    exclude: Iterable[str] = (),
+    exclude: Iterable[str] = (), lazy: bool = False,
 ) -> Iterator[Item]:
     """Every message under the given paths, in a stable order (names sorted).
 
-    Files in exclude (e.g. the report being written) are skipped inside directories.
+    Files in exclude (e.g. the report being written) are skipped inside directories. ``lazy``:
+    messages in local files come as a :class:`Ref` (read later with :func:`read_ref`, which gives
+    the same bytes or error), not read here; stdin is always read.
     """
     skip = {os.path.realpath(p) for p in exclude}
     for path in paths:
@@ -77,13 +97,32 @@ def iter_items(
                 stdin = sys.stdin.buffer
             yield from _iter_stream(stdin, "<stdin>", max_bytes)
         elif os.path.isdir(path):
-            items = _iter_dir(path, max_bytes)
+            items = _iter_dir(path, max_bytes, lazy)
             yield from (i for i in items if not skip or os.path.realpath(i.source) not in skip)
         else:
-            yield from _iter_file(path, max_bytes)
+            yield from _iter_file(path, max_bytes, lazy)
 
 
-def _iter_dir(path: str, max_bytes: int) -> Iterator[Item]:
+def read_ref(ref: Ref, source: str, max_bytes: int) -> Item:
+    """The Item a Ref stands for: its bytes, or the error reading them gave (as iter_items)."""
+    if ref.length < 0:
+        return _read_whole(ref.path, max_bytes)
+    try:
+        with open(ref.path, "rb") as fh:
+            fh.seek(ref.offset)
+            chunk = fh.read(ref.length)
+    except OSError as exc:
+        return Item(source, error=f"cannot read {ref.path}: {exc.strerror or exc}")
+    if len(chunk) != ref.length:
+        return Item(source, error=f"cannot read {ref.path}: it changed while being audited")
+    lines = chunk.split(b"\n")
+    last = lines.pop()
+    parts = [line + b"\n" for line in lines] + ([last] if last else [])
+    unquoted = [p[1:] if _ESCAPED_FROM.match(p) else p for p in parts]
+    return _mbox_item(source, unquoted, len(chunk), max_bytes)
+
+
+def _iter_dir(path: str, max_bytes: int, lazy: bool = False) -> Iterator[Item]:
     """Walk a directory; a Maildir contributes cur/ and new/, then its Maildir++ sub-folders."""
     try:
         entries = sorted(os.scandir(path), key=lambda e: e.name)
@@ -93,21 +132,21 @@ def _iter_dir(path: str, max_bytes: int) -> Iterator[Item]:
     maildir = is_maildir(path)
     if maildir:
         for sub in ("cur", "new"):
-            yield from _iter_flat(os.path.join(path, sub), max_bytes)
+            yield from _iter_flat(os.path.join(path, sub), max_bytes, lazy)
     for entry in entries:
         if maildir and entry.name in ("cur", "new", "tmp"):
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _iter_dir(entry.path, max_bytes)
+            yield from _iter_dir(entry.path, max_bytes, lazy)
         elif not maildir:
             # Files at a Maildir's top level are index and state files, never messages.
             if looks_like_mail(entry.path):
-                yield from _iter_file(entry.path, max_bytes)
+                yield from _iter_file(entry.path, max_bytes, lazy)
             else:
                 yield Item(entry.path, error="not a message (skipped)", skipped=True)
 
 
-def _iter_flat(path: str, max_bytes: int) -> Iterator[Item]:
+def _iter_flat(path: str, max_bytes: int, lazy: bool = False) -> Iterator[Item]:
     """Messages directly in a Maildir cur/ or new/ folder (RFC-less but de facto: one per file)."""
     try:
         names = sorted(e.name for e in os.scandir(path) if not e.is_dir())
@@ -115,10 +154,11 @@ def _iter_flat(path: str, max_bytes: int) -> Iterator[Item]:
         yield Item(path, error=f"cannot read directory {path}: {exc.strerror or exc}")
         return
     for name in names:
-        yield _read_whole(os.path.join(path, name), max_bytes)
+        full = os.path.join(path, name)
+        yield Item(full, ref=Ref(full)) if lazy else _read_whole(full, max_bytes)
 
 
-def _iter_file(path: str, max_bytes: int) -> Iterator[Item]:
+def _iter_file(path: str, max_bytes: int, lazy: bool = False) -> Iterator[Item]:
     """One file: an mbox (split into its messages) or a single message."""
     try:
         with open(path, "rb") as fh:
@@ -129,12 +169,13 @@ def _iter_file(path: str, max_bytes: int) -> Iterator[Item]:
             head = fh.read(1024)
             if looks_like_mbox(head):
                 fh.seek(0)
-                yield from _iter_mbox(fh, path, max_bytes)
+                yield from (_iter_mbox_refs(fh, path, max_bytes) if lazy
+                            else _iter_mbox(fh, path, max_bytes))
                 return
     except OSError as exc:
         yield Item(path, error=f"cannot read {path}: {exc.strerror or exc}")
         return
-    yield _read_whole(path, max_bytes)
+    yield Item(path, ref=Ref(path)) if lazy else _read_whole(path, max_bytes)
 
 
 def _read_whole(path: str, max_bytes: int) -> Item:
@@ -156,13 +197,15 @@ def _iter_stream(fh: BinaryIO, name: str, max_bytes: int) -> Iterator[Item]:
     """stdin: an mbox stream or one message."""
     head = fh.read(1024)
     if looks_like_mbox(head):
-        yield from _iter_mbox(_Prefixed(head, fh), name, max_bytes)
+        for item in _iter_mbox(_Prefixed(head, fh), name, max_bytes):
+            yield replace(item, stream=True)
         return
     data = head + fh.read(max_bytes + 1 - len(head))
     if len(data) > max_bytes:
-        yield Item(name, error=f"message is over the {max_bytes}-byte limit", size=len(data))
+        yield Item(name, error=f"message is over the {max_bytes}-byte limit", size=len(data),
+                   stream=True)
     else:
-        yield Item(name, data=data, size=len(data))
+        yield Item(name, data=data, size=len(data), stream=True)
 
 
 class _Prefixed:
@@ -190,7 +233,7 @@ def _iter_mbox(lines: Iterable[bytes], name: str, max_bytes: int) -> Iterator[It
     for line in lines:
         if prev_blank and line.startswith(b"From ") and not _HEADER_COLON.match(line):
             if number:
-                yield _mbox_item(name, number, parts, size, max_bytes)
+                yield _mbox_item(f"{name}#{number}", parts, size, max_bytes)
             number, parts, size, prev_blank = number + 1, [], 0, False
             continue
         prev_blank = line in (b"\n", b"\r\n")
@@ -200,11 +243,34 @@ def _iter_mbox(lines: Iterable[bytes], name: str, max_bytes: int) -> Iterator[It
         elif parts:
             parts = []  # over the limit: keep counting, stop keeping
     if number:
-        yield _mbox_item(name, number, parts, size, max_bytes)
+        yield _mbox_item(f"{name}#{number}", parts, size, max_bytes)
 
 
-def _mbox_item(name: str, number: int, parts: list[bytes], size: int, max_bytes: int) -> Item:
-    source = f"{name}#{number}"
+def _iter_mbox_refs(fh: BinaryIO, path: str, max_bytes: int) -> Iterator[Item]:
+    """As _iter_mbox over a file, but each message as a Ref to its lines (not joined here)."""
+    number, start, pos, prev_blank = 0, 0, 0, True
+    for line in fh:
+        if prev_blank and line.startswith(b"From ") and not _HEADER_COLON.match(line):
+            if number:
+                yield _mbox_ref(path, number, start, pos - start, max_bytes)
+            number, start, prev_blank = number + 1, pos + len(line), False
+            pos += len(line)
+            continue
+        prev_blank = line in (b"\n", b"\r\n")
+        pos += len(line)
+    if number:
+        yield _mbox_ref(path, number, start, pos - start, max_bytes)
+
+
+def _mbox_ref(path: str, number: int, start: int, size: int, max_bytes: int) -> Item:
+    source = f"{path}#{number}"
+    if size > max_bytes:
+        return Item(source, error=f"message of {size} bytes is over the {max_bytes}-byte limit",
+                    size=size)
+    return Item(source, ref=Ref(path, start, size))
+
+
+def _mbox_item(source: str, parts: list[bytes], size: int, max_bytes: int) -> Item:
     if size > max_bytes:
         return Item(source, error=f"message of {size} bytes is over the {max_bytes}-byte limit",
                     size=size)
@@ -212,57 +278,3 @@ def _mbox_item(name: str, number: int, parts: list[bytes], size: int, max_bytes:
         parts = parts[:-1]  # the blank line before the next separator belongs to the mbox
     data = b"".join(parts)
     return Item(source, data=data, size=len(data))
-
-
-def count_items(paths: Iterable[str]) -> int:
-    """How many items iter_items would yield (for a progress bar); reads mbox files once."""
-    total = 0
-    for path in paths:
-        if path == STDIN:
-            raise ValueError("stdin cannot be counted in advance")
-        if os.path.isdir(path):
-            total += _count_dir(path)
-        else:
-            total += _count_file(path)
-    return total
-
-
-def _count_dir(path: str) -> int:
-    try:
-        entries = list(os.scandir(path))
-    except OSError:
-        return 1
-    maildir = is_maildir(path)
-    total = 0
-    if maildir:
-        for sub in ("cur", "new"):
-            try:
-                total += sum(1 for e in os.scandir(os.path.join(path, sub)) if not e.is_dir())
-            except OSError:
-                total += 1
-    for entry in entries:
-        if maildir and entry.name in ("cur", "new", "tmp"):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            total += _count_dir(entry.path)
-        elif not maildir:
-            total += _count_file(entry.path) if looks_like_mail(entry.path) else 0
-    return total
-
-
-def _count_file(path: str) -> int:
-    try:
-        with open(path, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return 1
-            if not looks_like_mbox(fh.read(1024)):
-                return 1
-            fh.seek(0)
-            count, prev_blank = 0, True
-            for line in fh:
-                if prev_blank and line.startswith(b"From ") and not _HEADER_COLON.match(line):
-                    count += 1
-                prev_blank = line in (b"\n", b"\r\n")
-            return max(count, 1)
-    except OSError:
-        return 1

@@ -8,18 +8,20 @@ default, or e.g. a Dask cluster's ``Client.get_executor()`` (docs/audit.md).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import shutil
+import tempfile
 import time
-from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import BrokenExecutor, CancelledError, Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Executor
+from dataclasses import replace
 from types import TracebackType
 from typing import BinaryIO
 
-from headercheck._audit_worker import Notes, Row, Settings, Task, check_bytes, error_row, run_task
-from headercheck._dnsshare import DnsServer, SharedDnsCache
+from headercheck._audit_pool import BATCH_BYTES, BATCH_MESSAGES, Dispatch, PoolStarter, TaskBatch, new_pool
+from headercheck._audit_worker import Batch, Notes, Row, Settings, check_bytes, error_row
+from headercheck._dnsshare import DnsClientSpec, DnsServer, SharedDnsCache, offline_snapshot, write_snapshot
 from headercheck._sources import DEFAULT_MAX_BYTES, Item, iter_items
 from headercheck._summary import Summary
 from headercheck._time import When, to_timestamp
@@ -28,38 +30,12 @@ from headercheck.options import CheckOptions
 
 SourceSpec = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
 MAX_INFLIGHT_BYTES = 256 * 1024 * 1024
-_Result = tuple[Row, Notes]
-
-
-@dataclass
-class _Pending:
-    item: Item
-    index: int
-    future: Future[_Result]
-    tries: int = 0
-
-
 def default_jobs() -> int:
     """The cores this process may use."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
-
-
-def _new_pool(jobs: int) -> ProcessPoolExecutor:
-    """A pool of clean worker processes (forkserver or spawn: never fork a threaded parent)."""
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    from headercheck._audit_worker import ignore_sigint
-
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=ignore_sigint)
-
-
-def _done(result: _Result) -> Future[_Result]:
-    fut: Future[_Result] = Future()
-    fut.set_result(result)
-    return fut
 
 
 class AuditRun(Iterator[Row]):
@@ -75,7 +51,13 @@ class AuditRun(Iterator[Row]):
         exclude: list[str],
     ) -> None:
         self.summary = Summary()
-        self.cache = SharedDnsCache(open_resolver(dns))
+        self._pool = PoolStarter(jobs) if executor is None and jobs > 1 else None
+        try:  # the workers start while the resolver loads (e.g. a zone file is parsed)
+            self.cache = SharedDnsCache(open_resolver(dns))
+        except BaseException:
+            if self._pool:
+                self._pool.shutdown()
+            raise
         self._sources, self._executor, self._jobs = sources, executor, jobs
         self._settings, self._max_bytes, self._dns_host = settings, max_bytes, dns_host
         self._stdin, self._exclude = stdin, exclude
@@ -95,16 +77,24 @@ class AuditRun(Iterator[Row]):
     def close(self) -> None:
         """Stop: cancel what is queued, shut down a pool we started, close the DNS server."""
         self._gen.close()
+        if self._pool:
+            self._pool.shutdown()
+
+    def _take_pool(self) -> Executor:
+        return self._pool.take() if self._pool else new_pool(self._jobs)
 
     @property
     def dns_questions(self) -> int:
         """Distinct DNS questions asked so far (each is asked once per run)."""
         return self.cache.questions
 
-    def _items(self) -> Iterator[Item]:
-        """The inputs; files a directory walk skipped are counted in the summary, not rows."""
+    def _items(self, lazy: bool = False) -> Iterator[Item]:
+        """The inputs; files a directory walk skipped are counted in the summary, not rows.
+
+        lazy: local files as Refs, for workers on this machine to read (see iter_items).
+        """
         for item in iter_items(self._sources, max_bytes=self._max_bytes, stdin=self._stdin,
-                               exclude=self._exclude):
+                               exclude=self._exclude, lazy=lazy):
             if item.skipped:
                 self.summary.skip(item.source)
             else:
@@ -140,60 +130,54 @@ class AuditRun(Iterator[Row]):
                 yield self._emit(*check_bytes(index, item.source, item.data, self._settings,
                                               self.cache))
 
+    def _dns_spec(self, server: DnsServer, own: bool) -> tuple[DnsClientSpec, str]:
+        """How workers get DNS: an offline snapshot copied to our own pool's workers (a file in
+        a private folder, returned for removal), else the shared cache's socket."""
+        snapshot = offline_snapshot(self.cache.inner) if own else None
+        if snapshot is None:
+            return server.spec, ""
+        folder = tempfile.mkdtemp(prefix="headercheck-audit-")
+        try:
+            return replace(server.spec, snapshot=write_snapshot(snapshot, folder)), folder
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            shutil.rmtree(folder, ignore_errors=True)
+            return server.spec, ""
+
     def _rows_parallel(self) -> Iterator[Row]:
-        server = DnsServer(self.cache, self._dns_host)
-        own = self._executor is None
-        pool: Executor = self._executor or _new_pool(self._jobs)
-        window = max(2, 4 * self._jobs)
-        pending: deque[_Pending] = deque()
-        inflight = 0
+        server, own = DnsServer(self.cache, self._dns_host), self._executor is None
+        folder, flight = "", None
         try:
-            for index, item in enumerate(self._items()):
-                pending.append(_Pending(item, index, self._submit(pool, item, index, server)))
-                inflight += item.size
-                while len(pending) >= window or inflight > MAX_INFLIGHT_BYTES:
-                    head = pending[0]
-                    pool, row = self._finish(pool, own, pending, server)
-                    inflight -= head.item.size
-                    yield row
-            while pending:
-                pool, row = self._finish(pool, own, pending, server)
-                yield row
+            spec, folder = self._dns_spec(server, own)
+            flight = Dispatch(self._executor or self._take_pool(), own, self._jobs, self.cache,
+                              Batch((), self._settings, spec, self._max_bytes))
+            yield from self._dispatch(flight, window=max(2, (2 if own else 4) * self._jobs),
+                                      lazy=own)
         finally:
-            for entry in pending:
-                entry.future.cancel()
-            if own:
-                pool.shutdown(wait=True, cancel_futures=True)
+            if flight:
+                flight.close()
             server.close()
+            if folder:
+                shutil.rmtree(folder, ignore_errors=True)
 
-    def _submit(self, pool: Executor, item: Item, index: int, server: DnsServer) -> Future[_Result]:
-        if item.data is None:
-            return _done((error_row(index, item.source, item.error, item.size), {}))
-        task = Task(index, item.source, item.data, self._settings, server.spec)
-        return pool.submit(run_task, task)
-
-    def _finish(
-        self, pool: Executor, own: bool, pending: deque[_Pending], server: DnsServer
-    ) -> tuple[Executor, Row]:
-        """Wait for the oldest message; a dead worker pool is replaced once (if it is ours)."""
-        head = pending[0]
-        try:
-            result = head.future.result()
-        except BrokenExecutor as exc:
-            if own and head.tries == 0:
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = _new_pool(self._jobs)
-                for entry in pending:  # every in-flight future died with the pool
-                    entry.tries += 1
-                    entry.future = self._submit(pool, entry.item, entry.index, server)
-                return self._finish(pool, own, pending, server)
-            result = (error_row(head.index, head.item.source,
-                                f"worker process died while checking it: {exc}", head.item.size), {})
-        except (Exception, CancelledError) as exc:  # noqa: BLE001 - e.g. a remote worker lost
-            result = (error_row(head.index, head.item.source,
-                                f"worker failed: {type(exc).__name__}: {exc}", head.item.size), {})
-        pending.popleft()
-        return pool, self._emit(*result)
+    def _dispatch(self, flight: Dispatch, window: int, lazy: bool) -> Iterator[Row]:
+        """Inputs in batches to the pool, at most window batches in flight; rows in order."""
+        batch: list[tuple[int, Item]] = []
+        size = 0
+        for index, item in enumerate(self._items(lazy=lazy)):
+            batch.append((index, item))
+            size += len(item.data) if item.data is not None else 0
+            if item.stream or len(batch) >= BATCH_MESSAGES or size > BATCH_BYTES:
+                flight.submit(TaskBatch(batch))
+                batch, size = [], 0
+            while len(flight.pending) >= window or flight.inflight > MAX_INFLIGHT_BYTES or (
+                    flight.pending and item.stream and flight.pending[0].future.done()):
+                for result in flight.finish():
+                    yield self._emit(*result)
+        if batch:
+            flight.submit(TaskBatch(batch))
+        while flight.pending:
+            for result in flight.finish():
+                yield self._emit(*result)
 
 
 def audit(

@@ -27,7 +27,8 @@ from rich.progress import (
 )
 
 from headercheck._audit_worker import MECHANISMS, Row
-from headercheck._sources import DEFAULT_MAX_BYTES, STDIN, count_items
+from headercheck._counting import count_items
+from headercheck._sources import DEFAULT_MAX_BYTES, STDIN
 from headercheck.audit import AuditRun
 from headercheck.dns import RecordingResolver, Resolver
 from headercheck.render.rows import RowWriter
@@ -177,10 +178,12 @@ def run_audit(args: argparse.Namespace) -> int:
         raise ValueError("--jobs must be at least 1")
     specs = [s for group in args.fail_on or [] for s in group]
     fmt = format_for(args.output, args.format) if (args.output or args.format) else None
-    resolver = make_resolver(args)
-    run = audit(args.paths, jobs=args.jobs, dns=resolver, now=to_timestamp(args.now),
+    # --dns files are opened by audit() itself, while its worker processes start.
+    dns = args.dns if args.dns and not args.record else make_resolver(args)
+    run = audit(args.paths, jobs=args.jobs, dns=dns, now=to_timestamp(args.now),
                 receiver=args.receiver, style=args.style, options=options_from(args),
                 max_bytes=args.max_size, exclude=[args.output] if args.output else [])
+    resolver = run.cache.inner
     out = _open_output(args, fmt)
     writer = open_writer(fmt, out) if fmt and out else None
     progress = _progress(Console(stderr=True), args.paths, not args.no_progress)
