@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from support.e2e_dns import SENDER_IP
+from support.nsd import stop_process
 
 POSTFIX = shutil.which("postfix") or "/usr/sbin/postfix"
 OPENDKIM = shutil.which("opendkim") or "/usr/sbin/opendkim"
@@ -132,15 +133,7 @@ class OpenDkim:
 
     def stop(self) -> None:
         """Stop opendkim by its PID."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        if self.proc and self.proc.stderr:
-            self.proc.stderr.close()
+        stop_process(self.proc)
 
 
 @dataclass

@@ -80,6 +80,19 @@ def _escape(data: bytes) -> str:
     return "".join(out)
 
 
+def stop_process(proc: subprocess.Popen[bytes] | None) -> None:
+    """Terminate a server started by a test (kill it if it lingers) and close its stderr pipe."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+    if proc and proc.stderr:
+        proc.stderr.close()
+
+
 class NsdServer:
     """A foreground NSD on 127.0.0.1:port, rate limiting off, stopped by stop()."""
 
@@ -133,12 +146,5 @@ class NsdServer:
 
     def stop(self) -> None:
         """Stop NSD and remove its directory."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        if self.proc and self.proc.stderr:
-            self.proc.stderr.close()
+        stop_process(self.proc)
         shutil.rmtree(self.dir, ignore_errors=True)
