@@ -13,11 +13,15 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _KEYWORDS = frozenset({"from", "by", "via", "with", "id", "for"})
 _LITERAL = re.compile(r"\[(?:ipv6:)?([0-9a-f:.]+(?:%[\w.-]+)?)\]", re.IGNORECASE)
 _HELO = re.compile(r"(?:\bhelo=|\b(?:helo|ehlo)\s+)(\S+?)\)?(?:\s|$)", re.IGNORECASE)
 _ENV_FROM = re.compile(r"envelope-from[=\s]*<([^>]*)>", re.IGNORECASE)
+#: Every string ``ipaddress.ip_address`` accepts is made of these characters (its IPv4 and IPv6
+#: parsers reject anything else), so other text is no IP without building an exception.
+_IP_CHARS = re.compile(r"[0-9A-Fa-f:.]+")
 
 
 @dataclass(frozen=True)
@@ -42,16 +46,19 @@ class ReceivedHop:
         return self.ip or self.loose_ip
 
 
+@lru_cache(maxsize=4096)
 def parse_ip(text: str) -> tuple[str, str | None] | None:
     """An IP in canonical form and its zone id (RFC 4007 §11), or None when text is no IP.
 
     Accepts ``[…]``, an ``IPv6:`` prefix (RFC 5321 §4.1.3) and ``%zone``; IPv4-mapped IPv6
-    becomes IPv4.
+    becomes IPv4. A pure function of the text, remembered (the same addresses recur).
     """
     value = text.strip().strip("[]").strip()
     if value.lower().startswith("ipv6:"):
         value = value[5:]
     value, _, zone = value.partition("%")
+    if _IP_CHARS.fullmatch(value) is None:
+        return None
     try:
         ip = ipaddress.ip_address(value)
     except ValueError:

@@ -11,6 +11,7 @@ import email.utils
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import BinaryIO
 
 MessageSource = bytes | bytearray | str | os.PathLike[str] | BinaryIO | email.message.Message
@@ -18,6 +19,7 @@ MessageSource = bytes | bytearray | str | os.PathLike[str] | BinaryIO | email.me
 _BARE_LF = re.compile(rb"(?<!\r)\n")
 _BARE_CR = re.compile(rb"\r(?!\n)")
 _FIELD_NAME = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_UNFOLD = re.compile(r"\r?\n(?=[ \t])")
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,16 @@ class Header:
     name: str
     raw: bytes
 
-    @property
+    @cached_property
     def value(self) -> str:
-        """The unfolded value as text (RFC 5322 §2.2.3), undecodable bytes kept as UTF-8."""
-        text = self.raw.decode("utf-8", "replace")
-        return re.sub(r"\r?\n(?=[ \t])", "", text).strip()
+        """The unfolded value as text (RFC 5322 §2.2.3), undecodable bytes kept as UTF-8.
 
-    @property
+        Computed once per header (a frozen dataclass without slots keeps it in ``__dict__``).
+        """
+        text = self.raw.decode("utf-8", "replace")
+        return _UNFOLD.sub("", text).strip() if "\n" in text else text.strip()
+
+    @cached_property
     def lname(self) -> str:
         """The field name in lower case."""
         return self.name.lower()
