@@ -29,6 +29,9 @@ class Header:
     name: str
     raw: bytes
 
+    def __post_init__(self) -> None:
+        self.__dict__["lname"] = self.name.lower()  # asked for on every lookup: set at once
+
     @cached_property
     def value(self) -> str:
         """The unfolded value as text (RFC 5322 §2.2.3), undecodable bytes kept as UTF-8.
@@ -147,7 +150,7 @@ def parse_message(source: MessageSource) -> Message:
     """
     data, name = _read(source)
     warnings: list[str] = []
-    if not data.strip():
+    if not data or data.isspace():  # same as ``not data.strip()``, without copying the message
         warnings.append("empty message")
     raw, endings = normalize_line_endings(data)
     head, sep, body = raw.partition(b"\r\n\r\n")

@@ -1,7 +1,8 @@
 """Faster, equivalent paths through dkimpy's hot spots (FIELDNOTES: where dkimpy's time goes).
 
-- relaxed body canonicalisation (RFC 6376 §3.4.4) with ``bytes.replace`` instead of two regular
-  expressions: the same bytes out, several times faster;
+- relaxed body canonicalisation (RFC 6376 §3.4.4) with ``bytes.replace`` and one literal-prefix
+  pattern instead of dkimpy's two character-class regular expressions: the same bytes out,
+  several times faster;
 - each body canonicalised once per message and algorithm, however many signatures (DKIM and
   ARC) use it; l= is applied afterwards, as dkimpy does;
 - RSA verification by OpenSSL (``cryptography``) instead of dkimpy's pure-Python ``pow``, with
@@ -40,6 +41,7 @@ from headercheck.checks import _speedups_text
 _enabled = os.environ.get("HEADERCHECK_SPEEDUPS", "1") != "0"
 _LOCK = threading.Lock()
 _ORIGINAL_RSA_VERIFY = dkim.crypto.RSASSA_PKCS1_v1_5_verify
+_SPACE_RUN = re.compile(rb"  +")
 _FIELD = re.compile(rb"([\x21-\x7e]+?):")  # dkimpy's rfc822_parse field-name pattern
 _KEYS: dict[tuple[int, int], rsa.RSAPublicKey | None] = {}
 _MAX_KEYS = 4096
@@ -65,8 +67,8 @@ def relaxed_body(body: bytes) -> bytes:
     """
     if b"\t" in body:
         body = body.replace(b"\t", b" ")
-    while b"  " in body:
-        body = body.replace(b"  ", b" ")
+    if b"  " in body:  # one pass: a literal-prefix regex beats repeated bytes.replace here
+        body = _SPACE_RUN.sub(b" ", body)
     if b" \r\n" in body:
         body = body.replace(b" \r\n", b"\r\n")
     return bytes(canon.correct_empty_body(canon.strip_trailing_lines(body)))
