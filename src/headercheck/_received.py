@@ -68,6 +68,30 @@ def parse_ip(text: str) -> tuple[str, str | None] | None:
     return str(ip), (zone or None)
 
 
+_SPACES = re.compile(r"\s+")  # \s is str.isspace() for str patterns
+_ATOM = re.compile(r"[^\s(]+")
+
+
+def _comment_end(text: str, start: int) -> int:
+    """Index of the ``)`` closing the comment opened at start (len(text) if none)."""
+    close = text.find(")", start + 1)
+    inner = text[start + 1 :] if close < 0 else text[start + 1 : close]
+    if "(" not in inner and "\\" not in inner:  # the usual flat comment
+        return len(text) if close < 0 else close
+    depth, j, n = 0, start, len(text)
+    while j < n:
+        if text[j] == "\\":
+            j += 1
+        elif text[j] == "(":
+            depth += 1
+        elif text[j] == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        j += 1
+    return j
+
+
 def _tokens(text: str) -> list[tuple[str, str, bool]]:
     """Top-level items: ("atom", text, spaced) or ("comment", inner text, spaced)."""
     items: list[tuple[str, str, bool]] = []
@@ -75,26 +99,14 @@ def _tokens(text: str) -> list[tuple[str, str, bool]]:
     while i < n:
         ch = text[i]
         if ch.isspace():
-            spaced, i = True, i + 1
+            spaced, i = True, _SPACES.match(text, i).end()  # type: ignore[union-attr]
             continue
         if ch == "(":
-            depth, j = 0, i
-            while j < n:
-                if text[j] == "\\":
-                    j += 1
-                elif text[j] == "(":
-                    depth += 1
-                elif text[j] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
+            j = _comment_end(text, i)
             items.append(("comment", text[i + 1 : j], spaced))
             i = j + 1
         else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] != "(":
-                j += 1
+            j = _ATOM.match(text, i).end()  # type: ignore[union-attr]
             items.append(("atom", text[i:j], spaced))
             i = j
         spaced = False
