@@ -88,3 +88,16 @@ def test_parse_ip_prefilter_loses_no_address(text: str) -> None:
         assert expected is None
     else:
         assert expected is not None
+
+
+def test_cached_header_values_keep_equality_and_pickling() -> None:
+    import pickle
+
+    from headercheck.message import Header, parse_message
+
+    message = parse_message(b"Subject: a\r\n b\r\nFrom: x@example.com\r\n\r\nbody\r\n")
+    header = message.headers[0]
+    assert (header.value, header.lname) == ("a b", "subject")
+    assert header == Header("Subject", header.raw) and hash(header) == hash(Header("Subject", header.raw))
+    again = pickle.loads(pickle.dumps(header))
+    assert (again, again.value, again.lname) == (header, "a b", "subject")
