@@ -1,15 +1,12 @@
 """Faster, equivalent paths through dkimpy's hot spots (FIELDNOTES: where dkimpy's time goes).
 
-- relaxed body canonicalisation (RFC 6376 §3.4.4) with ``bytes.replace`` and one literal-prefix
-  pattern instead of dkimpy's two character-class regular expressions: the same bytes out,
-  several times faster;
-- each body canonicalised once per message and algorithm, however many signatures (DKIM and
-  ARC) use it; l= is applied afterwards, as dkimpy does;
-- RSA verification by OpenSSL (``cryptography``) instead of dkimpy's pure-Python ``pow``, with
-  the same answer: the recovered PKCS#1 v1.5 block is compared with dkimpy's own encoding;
-- the message split once, and only its header section line by line (dkimpy splits and re-joins
-  the whole message); messages dkimpy would parse differently (bare LF) take dkimpy's path;
-- each key record's ASN.1 parsed once per process (dkimpy parses it again for every signature).
+- relaxed body canonicalisation (RFC 6376 §3.4.4) by ``bytes.replace`` and one literal-prefix
+  pattern instead of two character-class regexes, once per message and algorithm (DKIM and
+  ARC share it; l= is applied afterwards, as dkimpy does);
+- RSA verification by OpenSSL (``cryptography``) instead of pure-Python ``pow``: the recovered
+  PKCS#1 v1.5 block is compared with dkimpy's own encoding;
+- the message split once, only its header section line by line (bare LF: dkimpy's path);
+- each key record's ASN.1 parsed once per process.
 
 dkimpy reaches these through module globals, so hooks are installed once, at import: the
 ``dkim.canonicalization.ALGORITHMS`` entries, ``dkim.RSASSA_PKCS1_v1_5_verify`` and
