@@ -99,6 +99,25 @@ def _normalise(value: str) -> tuple[str, list[str]]:
     return authserv_id, [p for p in rest if p and "=" in p.split("(")[0]]
 
 
+def _name_of(authserv_id: str) -> str:
+    return authserv_id.split()[0].lower() if authserv_id else ""
+
+
+def results_authserv_id(value: str) -> str | None:
+    """The authserv-id ``parse_results(value)`` reports, without authres; None if too long.
+
+    A cheap test before the full parse (authres is slow): a header that cannot be the
+    receiver's is never parsed.
+    """
+    return None if len(value) > MAX_VALUE else _name_of(_normalise(value)[0])
+
+
+def arc_results_authserv_id(value: str) -> str | None:
+    """The authserv-id ``parse_arc_results(value)`` reports (see results_authserv_id)."""
+    m = _AAR_INSTANCE.match(value)
+    return results_authserv_id(value[m.end():]) if m else None
+
+
 def parse_results(value: str, instance: int | None = None) -> ParsedResults | None:
     """Parse an Authentication-Results value with authres; None when it cannot be read."""
     if len(value) > MAX_VALUE:
@@ -117,8 +136,7 @@ def parse_results(value: str, instance: int | None = None) -> ParsedResults | No
             props.setdefault(f"{p.type}.{p.name}", str(p.value or ""))
         comment = comments[i] if len(comments) == len(parsed.results) else ""
         clauses.append(Clause(str(res.method), str(res.result), comment, props))
-    name = authserv_id.split()[0].lower() if authserv_id else ""
-    return ParsedResults(name, tuple(clauses), instance)
+    return ParsedResults(_name_of(authserv_id), tuple(clauses), instance)
 
 
 def parse_arc_results(value: str) -> ParsedResults | None:

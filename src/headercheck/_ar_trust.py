@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from headercheck._ar_parse import (
     ParsedResults,
     ReceivedSpf,
+    arc_results_authserv_id,
     parse_arc_results,
     parse_received_spf,
     parse_results,
+    results_authserv_id,
 )
 from headercheck._receivers import is_internal_host, same_site
 from headercheck._trust import OUTLOOK, profile_of
@@ -53,7 +55,7 @@ def _receiver_host(message: Message, hint: str | None) -> str:
     if hint:
         return hint.lower()
     for h in message.headers:
-        if h.lname == "authentication-results":
+        if h.lname == "authentication-results" and results_authserv_id(h.value):
             parsed = parse_results(h.value)
             if parsed is not None and parsed.authserv_id:
                 return parsed.authserv_id
@@ -88,10 +90,13 @@ def block_end(message: Message, boundary: int) -> int:
     return end
 
 
-def _claims(parsed: ParsedResults, receiver: str) -> bool:
-    if not parsed.authserv_id:
+def _claims(authserv_id: str | None, receiver: str) -> bool:
+    """Whether a header with this authserv-id (None: unreadable) claims to be the receiver's."""
+    if authserv_id is None:
+        return False
+    if not authserv_id:
         return profile_of(receiver) is OUTLOOK  # Microsoft writes no authserv-id (§3.2)
-    return same_site(parsed.authserv_id, receiver)
+    return same_site(authserv_id, receiver)
 
 
 def receiver_headers(message: Message, hint: str | None,
@@ -113,17 +118,18 @@ def receiver_headers(message: Message, hint: str | None,
     forged: list[tuple[int, ParsedResults]] = []
     for i, h in enumerate(message.headers):
         if h.lname == "authentication-results":
-            parsed = parse_results(h.value)
-            if parsed is None or not _claims(parsed, receiver):
+            # Only a header that claims the receiver is worth authres' parse.
+            parsed = parse_results(h.value) if _claims(results_authserv_id(h.value), receiver) else None
+            if parsed is None:
                 continue
             if trusted is None and i < end:
                 trusted = parsed
             else:
                 forged.append((i, parsed))
         elif i < end and h.lname == "arc-authentication-results":
-            got = parse_arc_results(h.value)
-            if got is not None and _claims(got, receiver) and (aar is None or
-                                                               (got.instance or 0) > (aar.instance or 0)):
+            claims = _claims(arc_results_authserv_id(h.value), receiver)
+            got = parse_arc_results(h.value) if claims else None
+            if got is not None and (aar is None or (got.instance or 0) > (aar.instance or 0)):
                 aar = got
         elif i < end and h.lname == "received-spf" and spf is None:
             spf = parse_received_spf(h.value)

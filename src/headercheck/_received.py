@@ -13,11 +13,15 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _KEYWORDS = frozenset({"from", "by", "via", "with", "id", "for"})
 _LITERAL = re.compile(r"\[(?:ipv6:)?([0-9a-f:.]+(?:%[\w.-]+)?)\]", re.IGNORECASE)
 _HELO = re.compile(r"(?:\bhelo=|\b(?:helo|ehlo)\s+)(\S+?)\)?(?:\s|$)", re.IGNORECASE)
 _ENV_FROM = re.compile(r"envelope-from[=\s]*<([^>]*)>", re.IGNORECASE)
+#: Every string ``ipaddress.ip_address`` accepts is made of these characters (its IPv4 and IPv6
+#: parsers reject anything else), so other text is no IP without building an exception.
+_IP_CHARS = re.compile(r"[0-9A-Fa-f:.]+")
 
 
 @dataclass(frozen=True)
@@ -42,16 +46,19 @@ class ReceivedHop:
         return self.ip or self.loose_ip
 
 
+@lru_cache(maxsize=4096)
 def parse_ip(text: str) -> tuple[str, str | None] | None:
     """An IP in canonical form and its zone id (RFC 4007 §11), or None when text is no IP.
 
     Accepts ``[…]``, an ``IPv6:`` prefix (RFC 5321 §4.1.3) and ``%zone``; IPv4-mapped IPv6
-    becomes IPv4.
+    becomes IPv4. A pure function of the text, remembered (the same addresses recur).
     """
     value = text.strip().strip("[]").strip()
     if value.lower().startswith("ipv6:"):
         value = value[5:]
     value, _, zone = value.partition("%")
+    if _IP_CHARS.fullmatch(value) is None:
+        return None
     try:
         ip = ipaddress.ip_address(value)
     except ValueError:
@@ -61,6 +68,30 @@ def parse_ip(text: str) -> tuple[str, str | None] | None:
     return str(ip), (zone or None)
 
 
+_SPACES = re.compile(r"\s+")  # \s is str.isspace() for str patterns
+_ATOM = re.compile(r"[^\s(]+")
+
+
+def _comment_end(text: str, start: int) -> int:
+    """Index of the ``)`` closing the comment opened at start (len(text) if none)."""
+    close = text.find(")", start + 1)
+    inner = text[start + 1 :] if close < 0 else text[start + 1 : close]
+    if "(" not in inner and "\\" not in inner:  # the usual flat comment
+        return len(text) if close < 0 else close
+    depth, j, n = 0, start, len(text)
+    while j < n:
+        if text[j] == "\\":
+            j += 1
+        elif text[j] == "(":
+            depth += 1
+        elif text[j] == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        j += 1
+    return j
+
+
 def _tokens(text: str) -> list[tuple[str, str, bool]]:
     """Top-level items: ("atom", text, spaced) or ("comment", inner text, spaced)."""
     items: list[tuple[str, str, bool]] = []
@@ -68,26 +99,14 @@ def _tokens(text: str) -> list[tuple[str, str, bool]]:
     while i < n:
         ch = text[i]
         if ch.isspace():
-            spaced, i = True, i + 1
+            spaced, i = True, _SPACES.match(text, i).end()  # type: ignore[union-attr]
             continue
         if ch == "(":
-            depth, j = 0, i
-            while j < n:
-                if text[j] == "\\":
-                    j += 1
-                elif text[j] == "(":
-                    depth += 1
-                elif text[j] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
+            j = _comment_end(text, i)
             items.append(("comment", text[i + 1 : j], spaced))
             i = j + 1
         else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] != "(":
-                j += 1
+            j = _ATOM.match(text, i).end()  # type: ignore[union-attr]
             items.append(("atom", text[i:j], spaced))
             i = j
         spaced = False

@@ -12,11 +12,12 @@ from typing import Any
 from headercheck._trust import profile_of
 
 
+@lru_cache(maxsize=4096)
 def is_internal_host(host: str) -> bool:
     """True for a receiver-internal hop name: a private or bare IP literal, or an opaque id.
 
     Gmail's last hop reads ``by 2002:a05:7300:…`` and Yahoo's ``by 10.253.37.223``
-    (RECEIVERS.md §1.1, §2.1): neither names a host outside the receiver.
+    (RECEIVERS.md §1.1, §2.1): neither names a host outside the receiver. Remembered (pure).
     """
     name = host.strip("[]").lower()
     try:

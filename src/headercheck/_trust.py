@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from headercheck._received import ReceivedHop
 
@@ -41,8 +42,12 @@ def profile_of(host: str | None) -> Profile | None:
     return next((p for p in PROFILES if name and p.family.search(name)), None)
 
 
+@lru_cache(maxsize=4096)
 def is_public(ip: str) -> bool:
-    """False for private, loopback, link-local, reserved and documentation-free special ranges."""
+    """False for private, loopback, link-local, reserved and documentation-free special ranges.
+
+    A pure function of the text, remembered.
+    """
     try:
         addr = ipaddress.ip_address(ip)
     except ValueError:

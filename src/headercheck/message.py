@@ -11,6 +11,7 @@ import email.utils
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import BinaryIO
 
 MessageSource = bytes | bytearray | str | os.PathLike[str] | BinaryIO | email.message.Message
@@ -18,6 +19,7 @@ MessageSource = bytes | bytearray | str | os.PathLike[str] | BinaryIO | email.me
 _BARE_LF = re.compile(rb"(?<!\r)\n")
 _BARE_CR = re.compile(rb"\r(?!\n)")
 _FIELD_NAME = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_UNFOLD = re.compile(r"\r?\n(?=[ \t])")
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,19 @@ class Header:
     name: str
     raw: bytes
 
-    @property
-    def value(self) -> str:
-        """The unfolded value as text (RFC 5322 §2.2.3), undecodable bytes kept as UTF-8."""
-        text = self.raw.decode("utf-8", "replace")
-        return re.sub(r"\r?\n(?=[ \t])", "", text).strip()
+    def __post_init__(self) -> None:
+        self.__dict__["lname"] = self.name.lower()  # asked for on every lookup: set at once
 
-    @property
+    @cached_property
+    def value(self) -> str:
+        """The unfolded value as text (RFC 5322 §2.2.3), undecodable bytes kept as UTF-8.
+
+        Computed once per header (a frozen dataclass without slots keeps it in ``__dict__``).
+        """
+        text = self.raw.decode("utf-8", "replace")
+        return _UNFOLD.sub("", text).strip() if "\n" in text else text.strip()
+
+    @cached_property
     def lname(self) -> str:
         """The field name in lower case."""
         return self.name.lower()
@@ -92,9 +100,11 @@ def _read(source: MessageSource) -> tuple[bytes, str]:
 
 def normalize_line_endings(data: bytes) -> tuple[bytes, str]:
     """Turn LF or CR line ends into CRLF (RFC 5322 §2.1); report what the input used."""
-    crlf = data.count(b"\r\n")
-    if data.count(b"\n") == crlf and data.count(b"\r") == crlf:
-        return data, "CRLF"  # the common case, without the (slow) look-around scans below
+    # The common case, without the slow scans below: as many CR as LF and no CR without its LF
+    # (then no LF lacks its CR either). Two one-byte counts and a literal-prefix search are
+    # faster than counting CRLF pairs.
+    if data.count(b"\n") == data.count(b"\r") and _BARE_CR.search(data) is None:
+        return data, "CRLF"
     bare_lf = bool(_BARE_LF.search(data))
     if bare_lf:
         data = _BARE_LF.sub(b"\r\n", data)
@@ -142,7 +152,7 @@ def parse_message(source: MessageSource) -> Message:
     """
     data, name = _read(source)
     warnings: list[str] = []
-    if not data.strip():
+    if not data or data.isspace():  # same as ``not data.strip()``, without copying the message
         warnings.append("empty message")
     raw, endings = normalize_line_endings(data)
     head, sep, body = raw.partition(b"\r\n\r\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 
@@ -116,11 +117,14 @@ def _uris(value: str) -> tuple[tuple[str, ...], list[str]]:
     return tuple(good), [f"invalid report URI {u!r}" for u in bad if u]
 
 
+@lru_cache(maxsize=1024)
 def parse_record(text: str) -> DmarcRecord:
     """Parse one TXT record that should be a DMARC record (RFC 7489 §6.3; RFC 9989).
 
     Unknown tags are ignored (RFC 9989); a value that is invalid is listed in ``bad_values``
     and its default is used (RFC 7489 §6.3); parts that are not ``tag=value`` go to ``malformed``.
+
+    A pure function of the text and the result is frozen: remembered (errors are not).
 
     :raises RecordError: empty text, or the record does not start with ``v=DMARC1``.
     """

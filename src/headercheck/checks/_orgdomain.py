@@ -26,8 +26,11 @@ def public_suffix_list() -> PublicSuffixList:
         return _psl
 
 
+@lru_cache(maxsize=4096)
 def to_ascii(domain: str) -> str:
     """Lower-case A-label form of a domain (IDNA; Unicode and A-labels alike), no outer dots.
+
+    A pure function of the text, remembered (errors are not: they are raised each time).
 
     :raises ValueError: the name is not a valid host name (empty label, bad character, too long).
     """

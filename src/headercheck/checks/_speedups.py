@@ -1,20 +1,20 @@
 """Faster, equivalent paths through dkimpy's hot spots (FIELDNOTES: where dkimpy's time goes).
 
-- relaxed body canonicalisation (RFC 6376 §3.4.4) with ``bytes.replace`` instead of two regular
-  expressions: the same bytes out, several times faster;
-- each body canonicalised once per message and algorithm, however many signatures (DKIM and
-  ARC) use it; l= is applied afterwards, as dkimpy does;
-- RSA verification by OpenSSL (``cryptography``) instead of dkimpy's pure-Python ``pow``, with
-  the same answer: the recovered PKCS#1 v1.5 block is compared with dkimpy's own encoding;
-- the message split once, and only its header section line by line (dkimpy splits and re-joins
-  the whole message); messages dkimpy would parse differently (bare LF) take dkimpy's path;
-- each key record's ASN.1 parsed once per process (dkimpy parses it again for every signature).
+- relaxed body canonicalisation (RFC 6376 §3.4.4) by ``bytes.replace`` and one literal-prefix
+  pattern instead of two character-class regexes, once per message and algorithm (DKIM and
+  ARC share it; l= is applied afterwards, as dkimpy does);
+- RSA verification by OpenSSL (``cryptography``) instead of pure-Python ``pow``: the recovered
+  PKCS#1 v1.5 block is compared with dkimpy's own encoding;
+- the message split once, only its header section line by line (bare LF: dkimpy's path);
+- each key record's ASN.1 parsed once per process.
 
 dkimpy reaches these through module globals, so hooks are installed once, at import: the
 ``dkim.canonicalization.ALGORITHMS`` entries, ``dkim.RSASSA_PKCS1_v1_5_verify`` and
 ``dkim.evaluate_pk``. The first two do exactly what dkimpy does unless their argument is one of
 the marked objects (``_Body``, ``_Headers``, ``_RsaKey``) that only ``FastVerify`` verifiers
-create; the third remembers a pure function's results. dkimpy used elsewhere is unaffected and
+create; the third remembers a pure function's results. ``dkim.parse_tag_value`` and
+``dkim.RE_BTAG.sub`` get byte-identical versions without per-byte regular expressions
+(``_speedups_text``) while the speed-ups are on. dkimpy used elsewhere is unaffected and
 nothing is switched while other threads verify. ``use_speedups(False)`` makes new verifiers take
 dkimpy's own paths end to end (the equivalence tests and ``bench/run`` compare both).
 """
@@ -33,9 +33,12 @@ import dkim.crypto
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from headercheck.checks import _speedups_text
+
 _enabled = os.environ.get("HEADERCHECK_SPEEDUPS", "1") != "0"
 _LOCK = threading.Lock()
 _ORIGINAL_RSA_VERIFY = dkim.crypto.RSASSA_PKCS1_v1_5_verify
+_SPACE_RUN = re.compile(rb"  +")
 _FIELD = re.compile(rb"([\x21-\x7e]+?):")  # dkimpy's rfc822_parse field-name pattern
 _KEYS: dict[tuple[int, int], rsa.RSAPublicKey | None] = {}
 _MAX_KEYS = 4096
@@ -61,8 +64,8 @@ def relaxed_body(body: bytes) -> bytes:
     """
     if b"\t" in body:
         body = body.replace(b"\t", b" ")
-    while b"  " in body:
-        body = body.replace(b"  ", b" ")
+    if b"  " in body:  # one pass: a literal-prefix regex beats repeated bytes.replace here
+        body = _SPACE_RUN.sub(b" ", body)
     if b" \r\n" in body:
         body = body.replace(b" \r\n", b"\r\n")
     return bytes(canon.correct_empty_body(canon.strip_trailing_lines(body)))
@@ -205,6 +208,16 @@ def _evaluate_pk(name: bytes, s: bytes | str | None) -> tuple[Any, ...]:
     return found
 
 
+_ORIGINAL_PARSE_TAGS = dkim.util.parse_tag_value
+
+
+def parse_tag_value(tag_list: bytes) -> dict[bytes, bytes]:
+    """dkimpy's ``parse_tag_value``; ``_speedups_text``'s equal, faster one while enabled."""
+    if _enabled and type(tag_list) is bytes:
+        return _speedups_text.parse_tag_value(tag_list)
+    return dict(_ORIGINAL_PARSE_TAGS(tag_list))
+
+
 def split_message(message: bytes, crlf_only: bool = False) -> tuple[list[list[bytes]], bytes] | None:
     """dkimpy's ``rfc822_parse`` result, splitting only the header section; None on bare LF.
 
@@ -273,7 +286,7 @@ class FastVerify:
 
 
 def _install() -> None:
-    """Install the two dispatching hooks once (idempotent; see the module docstring)."""
+    """Install the dispatching hooks once (idempotent; see the module docstring)."""
     with _LOCK:
         if getattr(dkim, "_headercheck_speedups", False):
             return
@@ -281,6 +294,8 @@ def _install() -> None:
         canon.ALGORITHMS[b"simple"] = _FastSimple
         dkim.RSASSA_PKCS1_v1_5_verify = _rsa_verify
         dkim.evaluate_pk = _evaluate_pk
+        dkim.parse_tag_value = parse_tag_value  # evaluate_pk and ARC's tag parsing
+        dkim.RE_BTAG = _speedups_text.BTagPattern(dkim.RE_BTAG, speedups_enabled)
         dkim._headercheck_speedups = True
 
 

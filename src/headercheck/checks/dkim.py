@@ -27,7 +27,7 @@ from headercheck.checks._dkimsig import (
     policy_verdict,
     signed_headers,
 )
-from headercheck.checks._speedups import FastVerify
+from headercheck.checks._speedups import FastVerify, parse_tag_value
 from headercheck.dns import Resolver
 from headercheck.message import Header, Message
 from headercheck.results import DkimResult, Result
@@ -52,7 +52,7 @@ class Verifier(FastVerify, dkim.DKIM):  # type: ignore[misc]
         if len(sigheaders) <= idx:
             return False
         try:
-            sig = dkim.util.parse_tag_value(sigheaders[idx][1])
+            sig = parse_tag_value(sigheaders[idx][1])
         except InvalidTagValueList as exc:
             raise dkim.MessageFormatError(exc) from exc
         self.signature_fields = sig
@@ -182,7 +182,7 @@ def _loose(header: Header, index: int) -> DkimResult:
 def _verify_one(
     verifier: Verifier | Exception, index: int, header: Header, dns: DkimpyDns, now: float
 ) -> DkimResult:
-    base = _loose(header, index)
+    base: DkimResult | None = None
     key: KeyInfo | None = None
     unsigned = 0
     try:
@@ -191,7 +191,7 @@ def _verify_one(
         verdict, key, unsigned = _judge(verifier, base, tags, dns, now)
     except Exception as exc:  # noqa: BLE001 - every failure is a result (map_exception)
         verdict = map_exception(exc)
-    return _finish(base, verdict, key, unsigned)
+    return _finish(base if base is not None else _loose(header, index), verdict, key, unsigned)
 
 
 def _not_checked(header: Header, index: int, limit: int) -> DkimResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import NamedTuple, Protocol, runtime_checkable
 
 
@@ -70,6 +71,14 @@ class Answer:
     error: str = ""
     canonical_name: str = ""
 
+    @cached_property
+    def data_bytes(self) -> int:
+        """Approximate wire size of the record data (TXT: each string plus its length octet).
+
+        Computed once per answer (answers are immutable and shared by the per-run caches).
+        """
+        return sum(record_bytes(r) for r in self.records)
+
     @property
     def ok(self) -> bool:
         """True when records were returned."""
@@ -90,6 +99,15 @@ class Answer:
     def mx(self) -> list[MX]:
         """MX records sorted by priority."""
         return sorted(r for r in self.records if isinstance(r, MX))
+
+
+def record_bytes(record: Record) -> int:
+    """Approximate wire size of one record's data (TXT: each string plus its length octet)."""
+    if isinstance(record, MX):
+        return 2 + len(record.exchange) + 2
+    if isinstance(record, str):
+        return len(record)
+    return sum(1 + len(s) for s in record if isinstance(s, bytes))
 
 
 @runtime_checkable

@@ -8,23 +8,16 @@ mechanism reports permerror (a retry would get the same answer).
 
 from __future__ import annotations
 
-from headercheck.dns.answer import MX, Answer, Record, Resolver, Status, failure
+from headercheck.dns.answer import Answer, Resolver, Status, failure, record_bytes
+
+__all__ = ["DEFAULT_MAX_ANSWER_BYTES", "SizeLimitedResolver", "answer_bytes", "record_bytes"]
 
 DEFAULT_MAX_ANSWER_BYTES = 16_384
 
 
-def record_bytes(record: Record) -> int:
-    """Approximate wire size of one record's data (TXT: each string plus its length octet)."""
-    if isinstance(record, MX):
-        return 2 + len(record.exchange) + 2
-    if isinstance(record, str):
-        return len(record)
-    return sum(1 + len(s) for s in record if isinstance(s, bytes))
-
-
 def answer_bytes(answer: Answer) -> int:
-    """Approximate record-data size of a whole answer."""
-    return sum(record_bytes(r) for r in answer.records)
+    """Approximate record-data size of a whole answer (computed once per answer)."""
+    return answer.data_bytes
 
 
 class SizeLimitedResolver:

@@ -20,20 +20,45 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+_SCALAR, _ENUM, _DATACLASS, _DICT, _SEQUENCE, _BYTES, _OTHER = range(7)
+_KINDS: dict[type, int] = {}
+
+
+def _kind(cls: type) -> int:
+    """How values of exactly this type become plain data (a pure function of the type)."""
+    kind = _KINDS.get(cls)
+    if kind is None:
+        if cls in _SCALARS:  # exact type, so enums still reach .value below
+            kind = _SCALAR
+        elif issubclass(cls, Enum):
+            kind = _ENUM
+        elif dataclasses.is_dataclass(cls) and not issubclass(cls, type):
+            kind = _DATACLASS
+        elif issubclass(cls, dict):
+            kind = _DICT
+        elif issubclass(cls, (list, tuple)):
+            kind = _SEQUENCE
+        elif issubclass(cls, bytes):
+            kind = _BYTES
+        else:
+            kind = _OTHER
+        _KINDS[cls] = kind
+    return kind
+
+
 def _plain(value: Any) -> Any:
-    if type(value) in _SCALARS:  # most values: exact type, so enums still reach .value below
+    kind = _kind(type(value))
+    if kind == _SCALAR or kind == _OTHER:
         return value
-    if isinstance(value, Enum):
+    if kind == _ENUM:
         return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if kind == _DATACLASS:
         return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
-    if isinstance(value, dict):
+    if kind == _DICT:
         return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if kind == _SEQUENCE:
         return [_plain(v) for v in value]
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value
+    return value.decode("utf-8", "replace")
 
 
 def report_to_dict(report: Report, style: str | None = None, lang: str = "en") -> dict[str, Any]:

@@ -1,0 +1,92 @@
+"""Byte-identical, faster versions of two dkimpy text functions (installed by ``_speedups``).
+
+- ``RE_BTAG.sub(b"\\1", value)`` (dkimpy's ``hash_headers``: empty the b= tag of the signature
+  being verified, RFC 6376 §3.7): its nested ``(FWS base64-char)*`` repetition costs about
+  95 ns per byte, some 30 µs per signature. The same substitution is done here with two flat
+  patterns (see ``strip_b_tag``);
+- ``dkim.util.parse_tag_value`` (RFC 6376 §3.2) without a regular expression per tag.
+
+Both are proved equal to dkimpy's on generated inputs (tests/test_speedups_text.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dkim.util import DuplicateTag, InvalidTagSpec
+
+#: The start of dkimpy's RE_BTAG: ``[;\s]b FWS =``. Its FWS, ``((\s*\r?\n)?\s+)?``, matches
+#: exactly the runs of whitespace (empty included), so ``\s*`` is the same language.
+_B_START = re.compile(rb"[;\s]b\s*=")
+#: RE_BTAG's ``(FWS [a-zA-Z0-9+/=])*`` consumes the longest run of whitespace and base64
+#: characters, minus the whitespace at its end (each repetition ends on a base64 character).
+_B_RUN = re.compile(rb"[\sA-Za-z0-9+/=]*")
+
+
+def strip_b_tag(value: bytes) -> bytes:
+    """``dkim.RE_BTAG.sub(b"\\1", value)``, without the backtracking repetition.
+
+    A match of RE_BTAG starts wherever ``[;\\s]b FWS =`` does (the rest may match empty), so
+    the leftmost starts are the same; from there the repetition takes the longest run of
+    whitespace and base64 characters, trimmed back to its last base64 character, then the
+    optional ``\\r?\\n\\Z`` takes a final line end. The match is replaced by its group 1.
+    """
+    out: list[bytes] = []
+    pos = 0
+    while (start := _B_START.search(value, pos)) is not None:
+        head_end = start.end()
+        run = _B_RUN.match(value, head_end)
+        end = head_end + len(run.group().rstrip()) if run is not None else head_end
+        if value[end:] in (b"\r\n", b"\n"):
+            end = len(value)
+        out += (value[pos:start.start()], start.group())
+        pos = end
+    if not out:
+        return value
+    out.append(value[pos:])
+    return b"".join(out)
+
+
+def parse_tag_value(tag_list: bytes) -> dict[bytes, bytes]:
+    """``dkim.util.parse_tag_value`` (RFC 6376 §3.2), same result, same exceptions.
+
+    Its key test, ``re.match(br'^[a-zA-Z](\\w)*', key)``, only asks for an ASCII letter first,
+    which is what ``bytes.isalpha`` answers for one byte.
+
+    :raises dkim.util.InvalidTagSpec: a tag without ``=`` or not starting with a letter.
+    :raises dkim.util.DuplicateTag: a tag given twice.
+    """
+    tags: dict[bytes, bytes] = {}
+    tag_specs = tag_list.strip().split(b";")
+    if not tag_specs[-1]:  # trailing semicolons are valid
+        tag_specs.pop()
+    for tag_spec in tag_specs:
+        key, sep, value = tag_spec.partition(b"=")
+        if not sep:
+            raise InvalidTagSpec(tag_spec)
+        key = key.strip()
+        if not key[:1].isalpha():
+            raise InvalidTagSpec(tag_spec)
+        if key in tags:
+            raise DuplicateTag(key)
+        tags[key] = value.strip()
+    return tags
+
+
+class BTagPattern:
+    """Stands in for ``dkim.RE_BTAG``: ``sub(b"\\1", bytes)`` takes ``strip_b_tag`` while the
+    speed-ups are on; anything else goes to the real pattern."""
+
+    def __init__(self, pattern: re.Pattern[bytes], enabled: Any) -> None:
+        self.pattern_object = pattern
+        self._enabled = enabled
+
+    def sub(self, repl: Any, string: Any, count: int = 0) -> Any:
+        """The substitution of ``re.Pattern.sub``."""
+        if repl == b"\\1" and count == 0 and type(string) is bytes and self._enabled():
+            return strip_b_tag(string)
+        return self.pattern_object.sub(repl, string, count)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.pattern_object, name)
