@@ -10,7 +10,6 @@ them) and is reported as forged, never trusted.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from headercheck._ar_parse import (
@@ -22,6 +21,7 @@ from headercheck._ar_parse import (
     parse_results,
     results_authserv_id,
 )
+from headercheck._received import parse_received
 from headercheck._receivers import is_internal_host, same_site
 from headercheck._trust import OUTLOOK, profile_of
 from headercheck.message import Header, Message
@@ -32,7 +32,6 @@ _ORIGIN_FIELDS = frozenset({
     "content-type", "content-transfer-encoding", "reply-to", "sender", "in-reply-to",
     "references", "list-id", "list-unsubscribe", "x-mailer", "user-agent",
 })
-_BY = re.compile(r"\bby\s+([^\s;()]+)", re.I)
 
 
 @dataclass(frozen=True)
@@ -47,8 +46,7 @@ class ReceiverHeaders:
 
 
 def _by_host(header: Header) -> str:
-    m = _BY.search(header.value)
-    return m.group(1).strip("[]").rstrip(".").lower() if m else ""
+    return (parse_received(header.value).by_host or "").strip("[]")
 
 
 def _receiver_host(message: Message, hint: str | None) -> str:
