@@ -71,18 +71,24 @@ def discover(resolver: Resolver, author: str, mode: str) -> Discovery:
     return _tree_walk(resolver, author) if mode == TREEWALK else _psl(resolver, author)
 
 
+def _ask(resolver: Resolver, name: str, found: Discovery, step: str) -> Lookup:
+    """Query _dmarc.<name>; a DNS failure ends discovery with temperror/permerror (§6.6.3)."""
+    got = lookup(resolver, name)
+    found.queried.append(f"_dmarc.{name}")
+    if got.temporary:
+        found.result, found.reason = Result.TEMPERROR, f"DNS failure during {step}: {got.error}"
+    elif got.permanent:
+        found.result, found.reason = Result.PERMERROR, got.error
+    return got
+
+
 def _psl(resolver: Resolver, author: str) -> Discovery:
     """RFC 7489 §6.6.3: the Author Domain, then its Organizational Domain (PSL, §3.2)."""
     found = Discovery(author, org_domain=psl_org_domain(author))
     names = [author] if found.org_domain == author else [author, found.org_domain]
     for name in names:
-        got = lookup(resolver, name)
-        found.queried.append(f"_dmarc.{name}")
-        if got.temporary:
-            found.result, found.reason = Result.TEMPERROR, f"DNS failure during discovery: {got.error}"
-            return found
-        if got.permanent:
-            found.result, found.reason = Result.PERMERROR, got.error
+        got = _ask(resolver, name, found, "discovery")
+        if found.result is not None:
             return found
         if got.count > 1:
             found.result = Result.NONE
@@ -99,13 +105,8 @@ def _tree_walk(resolver: Resolver, author: str) -> Discovery:
     found = Discovery(author)
     hits: list[Lookup] = []
     for name in walk_targets(author):
-        got = lookup(resolver, name)
-        found.queried.append(f"_dmarc.{name}")
-        if got.temporary:
-            found.result, found.reason = Result.TEMPERROR, f"DNS failure during tree walk: {got.error}"
-            return found
-        if got.permanent:
-            found.result, found.reason = Result.PERMERROR, got.error
+        got = _ask(resolver, name, found, "tree walk")
+        if found.result is not None:
             return found
         if got.count > 1:
             found.notes.append(f"{got.count} DMARC records at _dmarc.{name}: all discarded (RFC 9989 §4.10)")
