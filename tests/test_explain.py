@@ -10,6 +10,7 @@ import pytest
 from headercheck._catalogue import LANGUAGES, catalogue
 from headercheck._explain_codes import CODES, DKIM_KIND_CODES
 from headercheck._kinds import DKIM_KINDS, dkim_kind, known_dkim_codes
+from headercheck.checks._dkimsig import REASONS
 from headercheck.explain import findings
 from headercheck.results import ReceiverVerdict, Result, Severity
 from support.reports import BASE, CASES, SIG
@@ -40,6 +41,7 @@ def test_japanese_is_japanese() -> None:
 
 def test_every_dkim_kind_and_reason_code_has_a_specific_finding() -> None:
     assert set(DKIM_KIND_CODES) == set(DKIM_KINDS) - {"pass"}
+    assert set(known_dkim_codes()) == set(REASONS)  # exactly the codes the DKIM check emits
     for code in known_dkim_codes():
         sig = replace(SIG, result=Result.FAIL, reason_code=code, reason="x")
         kind = dkim_kind(sig)
