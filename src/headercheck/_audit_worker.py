@@ -177,13 +177,11 @@ def run_batch(batch: Batch) -> tuple[list[tuple[Row, Notes]], list[tuple[str, st
 def warm_up() -> None:
     """Import the check pipeline and load the Public Suffix List (a new worker's fixed cost)."""
     from headercheck import api  # noqa: F401
-    from headercheck._receivers import _psl
     from headercheck.checks._orgdomain import public_suffix_list
     from headercheck.message import parse_message  # noqa: F401
     from headercheck.render import jsonout  # noqa: F401
 
     public_suffix_list()
-    _psl()
 
 
 def ignore_sigint() -> None:

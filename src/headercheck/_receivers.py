@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import ipaddress
 from functools import lru_cache
-from typing import Any
 
 from headercheck._trust import profile_of
+from headercheck.checks._orgdomain import public_suffix_list
 
 
 @lru_cache(maxsize=4096)
@@ -40,14 +40,7 @@ def same_site(host: str, receiver: str) -> bool:
     return _parent(host) == _parent(receiver)
 
 
-@lru_cache(maxsize=1)
-def _psl() -> Any:
-    from publicsuffixlist import PublicSuffixList
-
-    return PublicSuffixList()
-
-
 @lru_cache(maxsize=1024)
 def _parent(name: str) -> str:
     """The registrable domain (Public Suffix List), or the name itself."""
-    return str(_psl().privatesuffix(name) or name)
+    return str(public_suffix_list().privatesuffix(name) or name)
