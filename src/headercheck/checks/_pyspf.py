@@ -116,6 +116,8 @@ class Outcome:
     void_lookups: int
     problem: str
     asked: tuple[Answer, ...]
+    #: What readers derived from this outcome, by domain (``spf._fixed``; memos share outcomes).
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def evaluate(resolver: Resolver, ip: str, sender: str, helo: str, receiver: str) -> Outcome:
@@ -123,8 +125,13 @@ def evaluate(resolver: Resolver, ip: str, sender: str, helo: str, receiver: str)
 
     ip must already be a valid address (defect 2); sender "" means the HELO identity.
     """
+    return run(resolver, spf.query(i=ip, s=sender, h=helo, receiver=receiver or "unknown",
+                                   querytime=0))
+
+
+def run(resolver: Resolver, query: spf.query) -> Outcome:
+    """Check a fresh ``spf.query`` (or a subclass) through resolver: see ``evaluate``."""
     with bound(resolver) as dns:
-        query = spf.query(i=ip, s=sender, h=helo, receiver=receiver or "unknown", querytime=0)
         try:
             result, _code, explanation = query.check()
         except (AssertionError, UnicodeError, IndexError, ValueError) as exc:  # defect 3

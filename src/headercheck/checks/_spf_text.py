@@ -8,6 +8,8 @@ Anyone else gets Gmail's wording after the receiver's own name, as pyspf writes 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import spf
 
 from headercheck._trust import GMAIL, OUTLOOK, YAHOO, profile_of
@@ -27,7 +29,9 @@ _OUTLOOK = dict(_GENERIC, softfail="domain of transitioning {x} discourages use 
                 "permitted sender")
 
 
+@lru_cache(maxsize=256)
 def _style(receiver: str) -> str:
+    """The receiver's wording family (a pure function of the name, remembered)."""
     profile = profile_of(receiver)
     return profile.name if profile in (GMAIL, YAHOO, OUTLOOK) and profile else "rfc"
 
@@ -45,6 +49,12 @@ def comment(result: str, identity: str, domain: str, ip: str, receiver: str, pro
     return f"{prefix}: {text}" if prefix else text
 
 
+@lru_cache(maxsize=4096)
+def _quote(value: str) -> str:
+    """pyspf's quote_value (RFC 7208 §9.1 key-value-pair), remembered."""
+    return str(spf.quote_value(value))
+
+
 def received_spf(result: str, text: str, *, ip: str, identity: str, scope: str, helo: str,
                  receiver: str, mechanism: str, problem: str) -> str:
     """The Received-SPF header value (RFC 7208 §9.1) in the receiver's layout."""
@@ -60,5 +70,5 @@ def received_spf(result: str, text: str, *, ip: str, identity: str, scope: str, 
     pairs = [("client-ip", ip), ("envelope-from", identity if scope == "mailfrom" else ""),
              ("helo", helo), ("receiver", receiver),
              ("problem", problem if result == "permerror" else ""), ("mechanism", mechanism)]
-    keys = " ".join(f"{k}={spf.quote_value(v)};" for k, v in pairs if v)
+    keys = " ".join(f"{k}={_quote(v)};" for k, v in pairs if v)
     return f"{result} ({text}) {keys} identity={scope}"

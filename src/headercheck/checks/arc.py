@@ -29,6 +29,19 @@ class ArcVerifier(FastVerify, dkim.ARC):  # type: ignore[misc]
 
     crlf_only = True
 
+    def sorted_arc_headers(self) -> Any:
+        """dkimpy's, relaxing only the ARC fields it keeps instead of every header field.
+
+        dkimpy relaxes each field (regular expressions) and then keeps those whose relaxed name
+        is an ARC name; relaxing is per field, so selecting first by the same test is the same.
+        """
+        every = self.headers
+        self.headers = [h for h in every if h[0].lower().rstrip() in dkim.ARC.ARC_HEADERS]
+        try:
+            return super().sorted_arc_headers()
+        finally:
+            self.headers = every
+
 
 def instance_of(value: str) -> int | None:
     """The i= of an ARC header value, or None when it has none (RFC 8617 §4.2.1)."""

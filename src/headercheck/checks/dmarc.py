@@ -7,8 +7,11 @@ record through the Resolver; alignment (``_alignment``) and policy (``_dmarc_pol
 from __future__ import annotations
 
 import email.utils
+import re
 from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
 
+from headercheck.checks import _memo
 from headercheck.checks._alignment import aligned, aligned_domains
 from headercheck.checks._dmarc_discovery import (
     Discovery,
@@ -29,8 +32,18 @@ from headercheck.results import DkimResult, DmarcResult, Result, SpfResult
 _STRUCTURAL = "reject"
 
 
+_ATOMS = r"[A-Za-z0-9_+=-]+(?:\.[A-Za-z0-9_+=-]+)*"
+# One plain address, bare or in <> after a plain or simply quoted display name: what most From
+# headers hold, and what email.utils.getaddresses reads as that one address (tests compare).
+_PLAIN_FROM = re.compile(rf'[ \t]*(?:(?:"[^"\\<>@(),;:\r\n]*"[ \t]*|[A-Za-z0-9 \t]*)<{_ATOMS}@({_ATOMS})>'
+                         rf'|{_ATOMS}@({_ATOMS}))[ \t]*')
+
+
 def author_domains(value: str) -> list[str]:
     """The domain of each address in one From value, in order; "" for an address without one."""
+    plain = _PLAIN_FROM.fullmatch(value)
+    if plain is not None:
+        return [(plain.group(1) or plain.group(2)).lower()]
     pairs = email.utils.getaddresses([value])
     return [address_domain(addr) if "@" in addr else "" for _, addr in pairs if addr.strip()]
 
@@ -95,46 +108,93 @@ class _Context:
         if self.mode != "treewalk":
             return psl_org_domain(domain)
         if domain not in self.orgs:
-            self.orgs[domain] = walk_org_domain(self.resolver, domain)
+            self.orgs[domain] = _walk(self.resolver, domain)
         return self.orgs[domain]
 
 
+def _walk(resolver: Resolver, domain: str) -> str | None:
+    """``walk_org_domain``, remembered per resolver (a DNS failure, None, is not)."""
+    memo = _memo.memo_for(resolver, "dmarc")
+    key = ("walk", domain)
+    found: str | None = memo.get(key) if memo is not None else None
+    if found is None:
+        found = walk_org_domain(resolver, domain)
+        if memo is not None and found is not None:
+            memo.put(key, found)
+    return found
+
+
+class _Stage(NamedTuple):
+    """An Author Domain's discovery and policy, the same for every message (``_memo``).
+
+    ``fields`` are the DmarcResult fields known before alignment; ``record`` is None when they
+    are already the verdict (no record, a DNS failure, a record that decides by itself).
+    """
+
+    found: Discovery
+    fields: dict[str, Any]
+    record: DmarcRecord | None
+
+
 def _evaluate(ctx: _Context, author: str) -> DmarcResult:
-    found = discover(ctx.resolver, author, ctx.mode)
-    base = DmarcResult(Result.NONE, "", from_domain=author, org_domain=found.org_domain,
-                       discovery=ctx.mode, dns_names=tuple(found.queried), notes=tuple(found.notes),
-                       from_domains=(author,), spf_domain=ctx.spf_domain)
+    stage = _stage_of(ctx.resolver, author, ctx.mode)
+    fields = dict(stage.fields, spf_domain=ctx.spf_domain)
+    if stage.record is None:
+        return DmarcResult(**fields)
+    return _apply(ctx, author, stage.found, stage.record, fields)
+
+
+def _stage_of(resolver: Resolver, author: str, mode: str) -> _Stage:
+    """Discovery and policy for author, remembered per resolver unless DNS failed (temperror)."""
+    memo = _memo.memo_for(resolver, "dmarc")
+    key = ("stage", author, mode)
+    found: _Stage | None = memo.get(key) if memo is not None else None
+    if found is None:
+        found = _stage(discover(resolver, author, mode), author, mode)
+        if memo is not None and found.found.result is not Result.TEMPERROR:
+            memo.put(key, found)
+    return found
+
+
+def _stage(found: Discovery, author: str, mode: str) -> _Stage:
+    fields: dict[str, Any] = dict(
+        result=Result.NONE, reason="", from_domain=author, org_domain=found.org_domain,
+        discovery=mode, dns_names=tuple(found.queried), notes=tuple(found.notes),
+        from_domains=(author,))
     if found.result is not None:
-        return replace(base, result=found.result, reason=found.reason)
+        fields.update(result=found.result, reason=found.reason)
+        return _Stage(found, fields, None)
     if found.record is None:
-        where = " or ".join(dict.fromkeys(q for q in found.queried))
-        return replace(base, reason=f"no DMARC record at {where}")
+        fields["reason"] = f"no DMARC record at {' or '.join(dict.fromkeys(found.queried))}"
+        return _Stage(found, fields, None)
     effective = effective_record(found.record)
-    base = _with_policy(replace(base, record=found.record.text, record_domain=found.record_domain,
-                                notes=base.notes + effective.notes), effective.record)
+    fields.update(record=found.record.text, record_domain=found.record_domain,
+                  notes=fields["notes"] + effective.notes, **_policy_fields(effective.record))
     if effective.verdict is not None:
-        return replace(base, result=effective.verdict, reason=effective.reason)
-    return _apply(ctx, author, found, effective.record, base)
+        fields.update(result=effective.verdict, reason=effective.reason)
+        return _Stage(found, fields, None)
+    return _Stage(found, fields, effective.record)
 
 
-def _with_policy(base: DmarcResult, record: DmarcRecord) -> DmarcResult:
+def _policy_fields(record: DmarcRecord) -> dict[str, Any]:
     """p/sp/np as Gmail prints them: sp defaults to p, np to sp (RFC 9989)."""
     p = (record.p or Policy.NONE).value
     sp = record.sp.value if record.sp else p
-    return replace(base, policy=p, subdomain_policy=sp, np_policy=record.np.value if record.np else sp,
-                   pct=record.pct, testing=record.testing, adkim=record.adkim, aspf=record.aspf,
-                   psd=record.psd)
+    return dict(policy=p, subdomain_policy=sp, np_policy=record.np.value if record.np else sp,
+                pct=record.pct, testing=record.testing, adkim=record.adkim, aspf=record.aspf,
+                psd=record.psd)
 
 
 def _apply(ctx: _Context, author: str, found: Discovery, record: DmarcRecord,
-           base: DmarcResult) -> DmarcResult:
+           fields: dict[str, Any]) -> DmarcResult:
     exists: bool | None = True
     if found.record_domain != author and record.np is not None:
-        exists = author_exists(ctx.resolver, author)
-        base = replace(base, dns_names=base.dns_names + (author,))
+        exists = _exists(ctx.resolver, author)
+        fields["dns_names"] += (author,)
         if exists is None:
-            return replace(base, result=Result.TEMPERROR,
-                           reason=f"DNS failure asking whether {author} exists (for np=)")
+            fields.update(result=Result.TEMPERROR,
+                          reason=f"DNS failure asking whether {author} exists (for np=)")
+            return DmarcResult(**fields)
     if ctx.mode == "treewalk":
         ctx.orgs[author] = found.org_domain
     chosen = select_policy(record, author, found.record_domain, exists)
@@ -146,10 +206,22 @@ def _apply(ctx: _Context, author: str, found: Discovery, record: DmarcRecord,
     if result is Result.FAIL and any(v is None for v in ctx.orgs.values()):
         result, reason = Result.TEMPERROR, reason + "; a DNS failure hid an Organizational Domain"
     dis, note = disposition(result, chosen.policy, record)
-    notes = base.notes + ((note,) if note else ())
-    return replace(base, result=result, reason=reason, applied_policy=chosen.policy.value,
-                   applied_tag=chosen.tag, disposition=dis.value, dkim_aligned=dkim_ok,
-                   spf_aligned=spf_ok, notes=notes)
+    fields.update(result=result, reason=reason, applied_policy=chosen.policy.value,
+                  applied_tag=chosen.tag, disposition=dis.value, dkim_aligned=dkim_ok,
+                  spf_aligned=spf_ok, notes=fields["notes"] + ((note,) if note else ()))
+    return DmarcResult(**fields)
+
+
+def _exists(resolver: Resolver, domain: str) -> bool | None:
+    """``author_exists``, remembered per resolver (a DNS failure, None, is not)."""
+    memo = _memo.memo_for(resolver, "dmarc")
+    key = ("exists", domain)
+    found: bool | None = memo.get(key) if memo is not None else None
+    if found is None:
+        found = author_exists(resolver, domain)
+        if memo is not None and found is not None:
+            memo.put(key, found)
+    return found
 
 
 def _reason(author: str, record: DmarcRecord, passing: list[str], dkim_ok: tuple[str, ...],

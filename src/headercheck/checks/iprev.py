@@ -8,9 +8,8 @@ every PTR name is malformed; temperror when a lookup failed transiently and noth
 
 from __future__ import annotations
 
-import ipaddress
-
 from headercheck._received import parse_ip
+from headercheck.checks import _memo
 from headercheck.dns import Answer, Resolver, reverse_name
 from headercheck.results import IprevResult, Result
 
@@ -23,14 +22,36 @@ def _valid_name(name: str) -> bool:
 
 
 def check_iprev(ip: str | None, resolver: Resolver) -> IprevResult | None:
-    """FCrDNS of ip (RFC 8601 §3), or None when no client IP is known."""
+    """FCrDNS of ip (RFC 8601 §3), or None when no client IP is known.
+
+    Remembered per resolver and address (``_memo``) unless a lookup failed temporarily.
+    """
     if not ip:
         return None
     parsed = parse_ip(ip)
     if parsed is None:
         return IprevResult(Result.PERMERROR, f"{ip!r} is not an IP address", ip=ip)
     ip = parsed[0]
-    asked: list[Answer] = [resolver.query(reverse_name(ip), "PTR")]
+    memo = _memo.memo_for(resolver, "iprev")
+    found: IprevResult | None = memo.get(ip) if memo is not None else None
+    if found is None:
+        asked: list[Answer] = []
+        found = _check(ip, resolver, asked)
+        if memo is not None and not any(a.status.is_temporary for a in asked):
+            memo.put(ip, found)
+    return found
+
+
+def _reverse(ip: str) -> str:
+    """The PTR name of a canonical address: ``reverse_name``, without re-parsing IPv4."""
+    if ":" in ip:
+        return reverse_name(ip)
+    a, b, c, d = ip.split(".")
+    return f"{d}.{c}.{b}.{a}.in-addr.arpa"
+
+
+def _check(ip: str, resolver: Resolver, asked: list[Answer]) -> IprevResult:
+    asked.append(resolver.query(_reverse(ip), "PTR"))
     ptr = asked[0]
     if ptr.status.is_temporary:
         return IprevResult(Result.TEMPERROR, f"PTR lookup of {ptr.name} failed: {ptr.status.value}",
@@ -44,7 +65,7 @@ def check_iprev(ip: str | None, resolver: Resolver) -> IprevResult | None:
 
 def _confirm(ip: str, names: tuple[str, ...], resolver: Resolver, asked: list[Answer]) -> IprevResult:
     """Resolve each PTR name forward until one maps back to ip."""
-    rdtype = "AAAA" if ipaddress.ip_address(ip).version == 6 else "A"
+    rdtype = "AAAA" if ":" in ip else "A"  # ip is canonical (parse_ip): IPv6 has colons
     checked = [n for n in names if _valid_name(n)][:MAX_PTR_NAMES]
     temporary: list[str] = []
     for name in checked:

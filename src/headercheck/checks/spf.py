@@ -9,11 +9,13 @@ them is reported as a note.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
 import spf
 
 from headercheck._received import parse_ip
-from headercheck.checks import _pyspf, _spf_text
+from headercheck.checks import _pyspf, _spf_memo, _spf_text
 from headercheck.dns import Answer, Resolver
 from headercheck.results import Envelope, Result, SpfResult
 
@@ -21,8 +23,12 @@ RECOMMENDED_RECORD_BYTES = 450  # RFC 7208 §3.4
 _LABEL = re.compile(r"^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?|[^\x00-\x7f]+.*)$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def domain_ok(domain: str) -> bool:
-    """A multi-label domain with sane labels (RFC 7208 §4.3); malformed names give none."""
+    """A multi-label domain with sane labels (RFC 7208 §4.3); malformed names give none.
+
+    A pure function of the text, remembered (the same domains recur).
+    """
     labels = domain.rstrip(".").split(".")
     return len(labels) > 1 and all(0 < len(x) <= 63 and _LABEL.match(x) for x in labels)
 
@@ -81,25 +87,49 @@ def _helo(envelope: Envelope, ip: str, resolver: Resolver) -> SpfResult | None:
 def _run(scope: str, identity: str, domain: str, sender: str, envelope: Envelope, ip: str,
          resolver: Resolver) -> SpfResult:
     receiver = envelope.receiver or ""
-    out = _pyspf.evaluate(resolver, ip, sender, envelope.helo or "", receiver)
+    helo = envelope.helo or ""
+    out = _spf_memo.evaluate(resolver, ip, sender, helo, receiver)
+    fixed = _fixed(out, domain, resolver)
+    result, problem = fixed.result, fixed.problem
+    comment = _spf_text.comment(result.value, identity, domain, ip, receiver, problem)
+    return SpfResult(
+        result=result, scope=scope, reason=_reason(result, out, domain, ip, fixed.record),
+        domain=domain, identity=identity, client_ip=ip, helo=helo,
+        mechanism=out.mechanism, lookups=out.lookups, void_lookups=out.void_lookups,
+        explanation=fixed.explanation, comment=comment, record=fixed.record,
+        received_spf=_spf_text.received_spf(
+            result.value, comment, ip=ip, identity=identity, scope=scope, helo=helo,
+            receiver=receiver, mechanism=out.mechanism, problem=problem),
+        notes=fixed.notes, dns_names=fixed.dns_names,
+    )
+
+
+class _Fixed(NamedTuple):
+    """What an outcome means for its domain whatever the client IP and envelope."""
+
+    result: Result
+    record: str
+    problem: str
+    explanation: str
+    notes: tuple[str, ...]
+    dns_names: tuple[str, ...]
+
+
+def _fixed(out: _pyspf.Outcome, domain: str, resolver: Resolver) -> _Fixed:
+    """The envelope-independent reading of out, kept on it (outcomes are shared by memos)."""
+    found: _Fixed | None = out.derived.get(domain)
+    if found is not None:
+        return found
     result = Result(out.result)
     record = _record(out.asked, domain)
-    problem = out.problem or out.explanation.partition(": ")[2]
-    comment = _spf_text.comment(result.value, identity, domain, ip, receiver, problem)
     explanation = out.explanation if result is Result.FAIL and out.explanation != \
         spf.EXPLANATIONS["fail"] else ""
-    return SpfResult(
-        result=result, scope=scope, reason=_reason(result, out, domain, ip, record),
-        domain=domain, identity=identity, client_ip=ip, helo=envelope.helo or "",
-        mechanism=out.mechanism, lookups=out.lookups, void_lookups=out.void_lookups,
-        explanation=explanation, comment=comment, record=record,
-        received_spf=_spf_text.received_spf(
-            result.value, comment, ip=ip, identity=identity, scope=scope,
-            helo=envelope.helo or "", receiver=receiver, mechanism=out.mechanism,
-            problem=problem),
-        notes=_notes(resolver, domain, record, result, out.asked),
-        dns_names=tuple(dict.fromkeys(a.name for a in out.asked)),
-    )
+    notes, clean = _notes(resolver, domain, record, result, out.asked)
+    fixed = _Fixed(result, record, out.problem or out.explanation.partition(": ")[2], explanation,
+                   notes, tuple(dict.fromkeys(a.name for a in out.asked)))
+    if clean:
+        out.derived[domain] = fixed
+    return fixed
 
 
 def _record(asked: tuple[Answer, ...], domain: str) -> str:
@@ -126,16 +156,18 @@ def _reason(result: Result, out: _pyspf.Outcome, domain: str, ip: str, record: s
 
 
 def _notes(resolver: Resolver, domain: str, record: str, result: Result,
-           asked: tuple[Answer, ...]) -> tuple[str, ...]:
+           asked: tuple[Answer, ...]) -> tuple[tuple[str, ...], bool]:
+    """Advice on the record, and whether no DNS answer it needed failed temporarily."""
     notes: list[str] = []
     if len(record.encode()) > RECOMMENDED_RECORD_BYTES:
         notes.append(f"the SPF record is {len(record.encode())} bytes; RFC 7208 §3.4 advises "
                      f"under {RECOMMENDED_RECORD_BYTES} so the answer fits a 512-byte UDP reply")
     if result is Result.TEMPERROR or not any(a.name == domain.lower() for a in asked):
-        return tuple(notes)  # no type-99 probe for a name pyspf judged invalid
-    type99 = [t for t in resolver.query(domain, "SPF").texts() if t.lower().startswith("v=spf1")]
+        return tuple(notes), result is not Result.TEMPERROR  # no type-99 probe: name invalid
+    answer = resolver.query(domain, "SPF")
+    type99 = [t for t in answer.texts() if t.lower().startswith("v=spf1")]
     if type99:
         same = " (same text as the TXT record)" if record in type99 else " (differs from TXT)"
         notes.append(f"{domain} also publishes a type-99 SPF record{same}; it is deprecated and "
                      "ignored: only TXT is evaluated (RFC 7208 §3.1)")
-    return tuple(notes)
+    return tuple(notes), not answer.status.is_temporary

@@ -1,0 +1,126 @@
+"""Bounded memos across messages, one set per resolver whose answers cannot change.
+
+An audit asks the same questions again and again (the same sender domains, ESPs, forwarders);
+results that depend only on DNS answers and their inputs are remembered per resolver. A memo is
+only kept for a resolver known to give the same answer to the same question for its whole life:
+the offline back ends (zone files, cassettes), any ``CachingResolver`` (``LiveResolver`` too: the
+first answer is kept for the run), the audit's shared cache and its worker side, and wrappers of
+those. Any other resolver (a caller's own class) gets no memo: every check asks it again.
+
+``pipeline.run`` wraps the caller's resolver in a fresh ``SizeLimitedResolver`` per message, so
+memos are scoped to the inner resolver plus the size cap. Memos die with their resolver (weak
+references); a worker's ``RemoteResolver`` is scoped to its run (``DnsClientSpec``). Callers
+never store a result that saw a temporary DNS failure (a retry could differ). Every memo is
+bounded: when full, the oldest entries go.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any, Generic, TypeVar
+
+from headercheck._dnsshare import RemoteResolver, SharedDnsCache
+from headercheck.dns import (
+    CachingResolver,
+    CassetteResolver,
+    MultiResolver,
+    RecordingResolver,
+    Resolver,
+    SizeLimitedResolver,
+    ZoneResolver,
+)
+
+V = TypeVar("V")
+DEFAULT_SIZE = 4096
+_SPECS = 8  # run scopes (RemoteResolver specs) kept at once
+_lock = threading.Lock()
+_by_object: weakref.WeakKeyDictionary[Any, dict[Hashable, Memo[Any]]] = weakref.WeakKeyDictionary()
+_by_spec: OrderedDict[Hashable, dict[Hashable, Memo[Any]]] = OrderedDict()
+_enabled = True
+
+
+class Memo(Generic[V]):
+    """A thread-safe dict of at most ``size`` entries; the oldest go first when it is full."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self._data: dict[Hashable, V] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> V | None:
+        """The remembered value, or None."""
+        return self._data.get(key)
+
+    def put(self, key: Hashable, value: V) -> None:
+        """Remember value under key, dropping the oldest entries beyond the bound."""
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.size:
+                del self._data[next(iter(self._data))]
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def use_memos(enabled: bool) -> None:
+    """Switch the cross-message memos on or off (tests compare both; off means main's path)."""
+    global _enabled
+    _enabled = enabled
+
+
+def stable(resolver: Resolver) -> bool:
+    """Whether resolver gives one answer per question for its whole life (see module doc)."""
+    kind = type(resolver)
+    if kind in (ZoneResolver, CassetteResolver, SharedDnsCache, RemoteResolver):
+        return True
+    if isinstance(resolver, CachingResolver):
+        return True
+    if kind in (SizeLimitedResolver, RecordingResolver):
+        return stable(resolver.inner)  # type: ignore[attr-defined]
+    if kind is MultiResolver:
+        return all(stable(r) for r in resolver.resolvers)  # type: ignore[attr-defined]
+    return False
+
+
+def memo_for(resolver: Resolver, name: str, size: int = DEFAULT_SIZE) -> Memo[Any] | None:
+    """The memo called name for resolver's answers (created empty), or None: do not memoise."""
+    if not _enabled:
+        return None
+    cap: int | None = None
+    if type(resolver) is SizeLimitedResolver:
+        cap, resolver = resolver.max_bytes, resolver.inner
+    owner = _owner(resolver)
+    if owner is None:
+        return None
+    key = (name, cap)
+    memos = owner.get(key)
+    if memos is None:
+        with _lock:
+            memos = owner.setdefault(key, Memo(size))
+    return memos
+
+
+def _owner(resolver: Resolver) -> dict[Hashable, Memo[Any]] | None:
+    """The memos of resolver (created empty), or None for a resolver that is not stable."""
+    if type(resolver) is RemoteResolver:
+        spec = resolver.spec
+        with _lock:
+            found = _by_spec.get(spec)
+            if found is None:
+                found = _by_spec[spec] = {}
+                while len(_by_spec) > _SPECS:
+                    _by_spec.popitem(last=False)
+            return found
+    try:
+        found = _by_object.get(resolver)
+    except TypeError:  # not weakly referenceable: no memo
+        return None
+    if found is not None:
+        return found
+    if not stable(resolver):
+        return None
+    with _lock:
+        return _by_object.setdefault(resolver, {})
