@@ -19,8 +19,8 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Hashable
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 from headercheck._dnsshare import RemoteResolver, SharedDnsCache
 from headercheck.dns import (
@@ -40,29 +40,27 @@ _lock = threading.Lock()
 _by_object: weakref.WeakKeyDictionary[Any, dict[Hashable, Memo[Any]]] = weakref.WeakKeyDictionary()
 _by_spec: OrderedDict[Hashable, dict[Hashable, Memo[Any]]] = OrderedDict()
 _enabled = True
+_last: tuple[Callable[[], object], dict[Hashable, Memo[Any]] | None, int | None] = (
+    lambda: None, None, None)
 
 
-class Memo(Generic[V]):
-    """A thread-safe dict of at most ``size`` entries; the oldest go first when it is full."""
+class Memo(dict[Hashable, V]):
+    """A dict of at most ``size`` entries (``put``); the oldest go first when it is full.
+
+    Reads are plain ``dict.get`` (thread-safe in CPython); writes hold a lock.
+    """
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        super().__init__()
         self.size = size
-        self._data: dict[Hashable, V] = {}
         self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> V | None:
-        """The remembered value, or None."""
-        return self._data.get(key)
 
     def put(self, key: Hashable, value: V) -> None:
         """Remember value under key, dropping the oldest entries beyond the bound."""
         with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.size:
-                del self._data[next(iter(self._data))]
-
-    def __len__(self) -> int:
-        return len(self._data)
+            self[key] = value
+            while len(self) > self.size:
+                del self[next(iter(self))]
 
 
 def use_memos(enabled: bool) -> None:
@@ -87,20 +85,28 @@ def stable(resolver: Resolver) -> bool:
 
 def memo_for(resolver: Resolver, name: str, size: int = DEFAULT_SIZE) -> Memo[Any] | None:
     """The memo called name for resolver's answers (created empty), or None: do not memoise."""
-    if not _enabled:
-        return None
-    cap: int | None = None
-    if type(resolver) is SizeLimitedResolver:
-        cap, resolver = resolver.max_bytes, resolver.inner
-    owner = _owner(resolver)
+    global _last
+    last = _last  # the stages of one message ask with the same resolver: one check, not many
+    if last[0]() is resolver and _enabled:
+        owner, cap = last[1], last[2]
+    else:
+        if not _enabled:
+            return None
+        inner, cap = resolver, None
+        if isinstance(resolver, SizeLimitedResolver) and type(resolver) is SizeLimitedResolver:
+            inner, cap = resolver.inner, resolver.max_bytes
+        owner = _owner(inner)
+        try:
+            _last = (weakref.ref(resolver), owner, cap)
+        except TypeError:  # not weakly referenceable: no shortcut
+            pass
     if owner is None:
         return None
-    key = (name, cap)
-    memos = owner.get(key)
-    if memos is None:
+    memo = owner.get((name, cap))
+    if memo is None:
         with _lock:
-            memos = owner.setdefault(key, Memo(size))
-    return memos
+            memo = owner.setdefault((name, cap), Memo(size))
+    return memo
 
 
 def _owner(resolver: Resolver) -> dict[Hashable, Memo[Any]] | None:

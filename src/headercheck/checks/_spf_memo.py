@@ -74,12 +74,18 @@ def address(ip: str) -> tuple[int, int]:
 
 def _matches(nets: tuple[Net, ...], addr: tuple[int, int]) -> bool:
     version, value = addr
-    return any(v == version and value & mask == base for v, base, mask in nets)
+    for v, base, mask in nets:
+        if v == version and value & mask == base:
+            return True
+    return False
 
 
 def replays(trace: Trace, addr: tuple[int, int]) -> bool:
     """Whether addr answers every test of trace as it was answered."""
-    return all(_matches(nets, addr) == matched for nets, matched in trace)
+    for nets, matched in trace:
+        if _matches(nets, addr) is not matched:
+            return False
+    return True
 
 
 def evaluate(resolver: Resolver, ip: str, sender: str, helo: str, receiver: str) -> Outcome:
@@ -97,6 +103,7 @@ def evaluate(resolver: Resolver, ip: str, sender: str, helo: str, receiver: str)
     traces: tuple[tuple[Trace, Outcome], ...] = memo.get(by_domain) or ()
     for trace, outcome in traces:
         if replays(trace, addr):
+            memo.put(exact, outcome)
             return outcome
     query = TracingQuery(i=ip, s=sender, h=helo, receiver=receiver or "unknown", querytime=0)
     out = _pyspf.run(resolver, query)
