@@ -297,6 +297,18 @@ def test_defect_4_dns_error_on_a_ptr_name_skips_it(raw_pyspf: dict[Any, Any]) ->
     assert res is not None and res.result is Result.PASS  # RFC 7208 §5.5
 
 
+def test_defect_5_t_macro_reads_the_wall_clock(raw_pyspf: dict[Any, Any]) -> None:
+    raw_pyspf[("t.example", "TXT")] = [(b"v=spf1 -all exp=why.t.example",)]
+    raw_pyspf[("why.t.example", "TXT")] = [(b"refused at %{t}",)]
+    wall = spf.query(i="192.0.2.1", s="a@t.example", h="h").check()[2]
+    assert wall != "refused at 1793491200"
+    zone = {"t.example": {"TXT": [["v=spf1 -all exp=why.t.example"]]},
+            "why.t.example": {"TXT": [["refused at %{t}"]]}}
+    env = Envelope(ip="192.0.2.1", mail_from="a@t.example", helo="h")
+    res, _ = check_spf(env, CassetteResolver(zone), now=1793491200.7)
+    assert res is not None and res.explanation == "refused at 1793491200"  # RFC 7208 §7.3
+
+
 def test_checks_never_touch_pyspf_networking(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("pyspf's own DNS used")

@@ -49,7 +49,7 @@ def run(
         (),
         errors,
     )
-    spf, spf_helo = guard("spf", lambda: check_spf(env, resolver), (None, None), errors)
+    spf, spf_helo = guard("spf", lambda: check_spf(env, resolver, now), (None, None), errors)
     iprev = guard("iprev", lambda: check_iprev(env.ip, resolver), None, errors)
     arc = capped[1] if capped else guard("arc", lambda: check_arc(message, resolver, now=now), None, errors)
     dmarc = capped[2] if capped else guard(

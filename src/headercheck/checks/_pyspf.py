@@ -20,6 +20,8 @@ pyspf defects worked around here, each shown by a test in tests/test_spf.py:
    from odd records) escape ``check()``: they become permerror with the reason.
 4. RFC 7208 §5.5: a DNS error on the A/AAAA lookup of a name from the PTR answer skips that
    name; pyspf turns it into temperror for the whole check. Such a failure is answered as empty.
+5. The %{t} macro (RFC 7208 §7.3) expands to ``time.time()`` taken in the query's constructor:
+   ``at()`` sets the query's clock to the injected ``now``.
 """
 
 from __future__ import annotations
@@ -120,13 +122,22 @@ class Outcome:
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
-def evaluate(resolver: Resolver, ip: str, sender: str, helo: str, receiver: str) -> Outcome:
+def evaluate(resolver: Resolver, ip: str, sender: str, helo: str, receiver: str,
+             now: float | None = None) -> Outcome:
     """Run ``spf.query(...).check()`` through resolver; pyspf's escapes become permerror.
 
-    ip must already be a valid address (defect 2); sender "" means the HELO identity.
+    ip must already be a valid address (defect 2); sender "" means the HELO identity; now is
+    the time %{t} expands to (defect 5; None: the wall clock).
     """
-    return run(resolver, spf.query(i=ip, s=sender, h=helo, receiver=receiver or "unknown",
-                                   querytime=0))
+    return run(resolver, at(spf.query(i=ip, s=sender, h=helo, receiver=receiver or "unknown",
+                                      querytime=0), now))
+
+
+def at(query: spf.query, now: float | None) -> spf.query:
+    """The query with its %{t} clock set to now (defect 5); None keeps pyspf's wall clock."""
+    if now is not None:
+        query.t = str(int(now))
+    return query
 
 
 def run(resolver: Resolver, query: spf.query) -> Outcome:

@@ -88,11 +88,12 @@ def replays(trace: Trace, addr: tuple[int, int]) -> bool:
     return True
 
 
-def evaluate(resolver: Resolver, ip: str, sender: str, helo: str, receiver: str) -> Outcome:
+def evaluate(resolver: Resolver, ip: str, sender: str, helo: str, receiver: str,
+             now: float | None = None) -> Outcome:
     """``_pyspf.evaluate``, through the memos of resolver when it has them."""
     memo = _memo.memo_for(resolver, "spf")
     if memo is None:
-        return _pyspf.evaluate(resolver, ip, sender, helo, receiver)
+        return _pyspf.evaluate(resolver, ip, sender, helo, receiver, now)
     exact = (ip, sender, helo, receiver)
     found: Outcome | None = memo.get(exact)
     if found is not None:
@@ -106,7 +107,7 @@ def evaluate(resolver: Resolver, ip: str, sender: str, helo: str, receiver: str)
             memo.put(exact, outcome)
             return outcome
     query = TracingQuery(i=ip, s=sender, h=helo, receiver=receiver or "unknown", querytime=0)
-    out = _pyspf.run(resolver, query)
+    out = _pyspf.run(resolver, _pyspf.at(query, now))
     if _clean(out):
         if not _reads_clock(out.asked):
             memo.put(exact, out)
@@ -126,7 +127,7 @@ def _txt(asked: tuple[Answer, ...]) -> bytes:
 
 
 def _reads_clock(asked: tuple[Answer, ...]) -> bool:
-    """A record or explanation with the %{t} macro (RFC 7208 §7.3) reads the wall clock."""
+    """A record or explanation with the %{t} macro (RFC 7208 §7.3) reads the clock (``now``)."""
     return b"%{t" in _txt(asked).lower()
 
 

@@ -38,11 +38,13 @@ def _none(scope: str, reason: str, envelope: Envelope, ip: str = "") -> SpfResul
                      helo=envelope.helo or "")
 
 
-def check_spf(envelope: Envelope, resolver: Resolver) -> tuple[SpfResult | None, SpfResult | None]:
+def check_spf(envelope: Envelope, resolver: Resolver, now: float | None = None
+              ) -> tuple[SpfResult | None, SpfResult | None]:
     """SPF for the MAIL FROM identity and, separately, the HELO identity (RFC 7208 §2.3, §2.4).
 
     No client IP gives MAIL FROM ``none`` with a reason that asks for ``--ip``; no HELO name
-    gives no HELO result (None).
+    gives no HELO result (None). ``now`` is the time the %{t} macro expands to (RFC 7208 §7.3;
+    None: the wall clock).
     """
     if not envelope.ip:
         return _none("mailfrom", "no client IP is known (the trusted Received headers name "
@@ -52,10 +54,10 @@ def check_spf(envelope: Envelope, resolver: Resolver) -> tuple[SpfResult | None,
         return _none("mailfrom", f"client IP {envelope.ip!r} is not an IP address: pass a valid "
                      "--ip", envelope), None
     ip = parsed[0]
-    return _mailfrom(envelope, ip, resolver), _helo(envelope, ip, resolver)
+    return _mailfrom(envelope, ip, resolver, now), _helo(envelope, ip, resolver, now)
 
 
-def _mailfrom(envelope: Envelope, ip: str, resolver: Resolver) -> SpfResult:
+def _mailfrom(envelope: Envelope, ip: str, resolver: Resolver, now: float | None) -> SpfResult:
     helo = envelope.helo or ""
     sender = (envelope.mail_from or "").strip().strip("<>").strip()
     if envelope.mail_from is None:
@@ -68,10 +70,10 @@ def _mailfrom(envelope: Envelope, ip: str, resolver: Resolver) -> SpfResult:
     if not domain_ok(domain):
         return _none("mailfrom", f"{domain!r} is not a valid domain name (RFC 7208 §4.3)",
                      envelope, ip)
-    return _run("mailfrom", f"{local}@{domain}", domain, sender, envelope, ip, resolver)
+    return _run("mailfrom", f"{local}@{domain}", domain, sender, envelope, ip, resolver, now)
 
 
-def _helo(envelope: Envelope, ip: str, resolver: Resolver) -> SpfResult | None:
+def _helo(envelope: Envelope, ip: str, resolver: Resolver, now: float | None) -> SpfResult | None:
     helo = (envelope.helo or "").strip().rstrip(".")
     if not helo:
         return None
@@ -81,14 +83,14 @@ def _helo(envelope: Envelope, ip: str, resolver: Resolver) -> SpfResult | None:
     if not domain_ok(helo):
         return _none("helo", f"the HELO {helo!r} is not a fully qualified domain name: there is "
                      "no HELO identity to check (RFC 7208 §2.3, §4.3)", envelope, ip)
-    return _run("helo", helo, helo, "", envelope, ip, resolver)
+    return _run("helo", helo, helo, "", envelope, ip, resolver, now)
 
 
 def _run(scope: str, identity: str, domain: str, sender: str, envelope: Envelope, ip: str,
-         resolver: Resolver) -> SpfResult:
+         resolver: Resolver, now: float | None = None) -> SpfResult:
     receiver = envelope.receiver or ""
     helo = envelope.helo or ""
-    out = _spf_memo.evaluate(resolver, ip, sender, helo, receiver)
+    out = _spf_memo.evaluate(resolver, ip, sender, helo, receiver, now)
     fixed = _fixed(out, domain, resolver)
     result, problem = fixed.result, fixed.problem
     comment = _spf_text.comment(result.value, identity, domain, ip, receiver, problem)
