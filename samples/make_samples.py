@@ -55,6 +55,7 @@ class Signer:
     extra_headers: tuple[str, ...] = ()
     length: bool = False
     expires: int | None = None
+    identity: str | None = None
 
 
 def crlf(text: str) -> bytes:
@@ -78,6 +79,7 @@ def _layout(signer: Signer, names: list[str], t: int, bh: str, length: int) -> s
     if signer.style == "opendkim":
         x = f" x={t + signer.expires};" if signer.expires is not None else ""
         n = f" l={length};" if signer.length else ""
+        n += f" i={signer.identity};" if signer.identity else ""
         return (f" v=1; a={signer.algorithm}; c={signer.canon}; d={signer.domain};\r\n"
                 f"\ts={signer.selector}; t={t};{x}{n}\r\n\tbh={bh};\r\n"
                 f"\th={':'.join(names)};\r\n\tb=")

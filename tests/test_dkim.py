@@ -60,6 +60,15 @@ def test_dkimpy_ignores_key_h_we_honour_it() -> None:
     assert ours(raw, resolver) == ("permerror", "key_hash_mismatch")
 
 
+def test_dkimpy_ignores_key_t_flags_we_honour_them() -> None:
+    raw, resolver = scenario("dkim-key-strict-identity")  # key t=s, i=@news.example.jp
+    assert plain_dkimpy(raw, resolver) is True
+    assert ours(raw, resolver) == ("permerror", "key_strict_identity")  # RFC 6376 §3.6.1
+    raw, resolver = scenario("dkim-key-testing")  # key t=y: still a pass, marked as testing
+    (result,) = verify_dkim(parse_message(raw), resolver, now=NOW)
+    assert (result.result.value, result.key_testing) == ("pass", True)
+
+
 def test_dkimpy_accepts_rsa_sha1_we_report_policy() -> None:
     raw, resolver = scenario("dkim-rsa-sha1")
     assert plain_dkimpy(raw, resolver) is True

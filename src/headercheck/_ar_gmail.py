@@ -25,6 +25,7 @@ _DKIM: dict[str, tuple[str, str]] = {
     "body_hash": ("neutral", "body hash did not verify"),
     "no_key": ("permerror", "no key for signature"),
     "bad_format": ("neutral", "bad format"),
+    "auid": ("neutral", "bad format"),
     "key_too_short": ("policy", "weak key"),
     "sha1": ("policy", "weak key"),
     "signature": ("fail", ""),

@@ -16,7 +16,8 @@ CODES: dict[str, Severity] = {
     "dkim_key_too_short": E, "dkim_key_1024": N, "dkim_rsa_sha1": E, "dkim_expired": W,
     "dkim_future": W, "dkim_algorithm": E, "dkim_key_type": E, "dkim_key_hash": E, "dkim_auid": E,
     "dkim_from_unsigned": E, "dkim_key_service": E, "dkim_message_format": E, "dkim_verify_error": E,
-    "dkim_unchecked": N, "dkim_other": W, "dkim_length": W,
+    "dkim_unchecked": N, "dkim_other": W, "dkim_length": W, "dkim_key_strict": E,
+    "dkim_key_testing": N,
     # SPF (RFC 7208) and the envelope
     "spf_fail": E, "spf_softfail": W, "spf_neutral": W, "spf_none": W, "spf_permerror": E,
     "spf_lookup_limit": E, "spf_temperror": W, "spf_no_ip": W, "spf_type99": N, "spf_helo": N,
@@ -41,6 +42,7 @@ DKIM_KIND_CODES: dict[str, str] = {
     "bad_key": "dkim_bad_key", "key_too_short": "dkim_key_too_short", "sha1": "dkim_rsa_sha1",
     "expired": "dkim_expired", "future": "dkim_future", "algorithm": "dkim_algorithm",
     "key_type": "dkim_key_type", "key_hash": "dkim_key_hash", "auid": "dkim_auid",
+    "key_strict": "dkim_key_strict",
     "from_unsigned": "dkim_from_unsigned", "key_service": "dkim_key_service",
     "message_format": "dkim_message_format", "verify_error": "dkim_verify_error",
     "unchecked": "dkim_unchecked", "other": "dkim_other",

@@ -16,6 +16,7 @@ def _args(sig: DkimResult) -> dict[str, Any]:
         "result": sig.result.value, "reason": sig.reason or sig.reason_code or "?",
         "bits": sig.key_bits if sig.key_bits is not None else "?", "n": sig.index + 1,
         "a": sig.algorithm or "?", "unsigned": sig.unsigned_bytes, "length": sig.body_length,
+        "i": sig.auid or "?",
     }
 
 
@@ -35,6 +36,8 @@ def signature_findings(sig: DkimResult) -> list[Raw]:
         out.append(Raw("dkim_rsa_sha1", "dkim", args))
     if sig.body_length is not None:
         out.append(Raw("dkim_length", "dkim", args))
+    if sig.key_testing:
+        out.append(Raw("dkim_key_testing", "dkim", args))
     return out
 
 

@@ -12,7 +12,8 @@ from headercheck.results import DkimResult, Result
 DKIM_KINDS = (
     "pass", "body_hash", "signature", "no_key", "key_revoked", "dns", "bad_format", "bad_key",
     "key_too_short", "sha1", "expired", "future", "algorithm", "key_type", "key_hash",
-    "auid", "from_unsigned", "key_service", "message_format", "verify_error", "unchecked", "other",
+    "auid", "key_strict", "from_unsigned", "key_service", "message_format", "verify_error",
+    "unchecked", "other",
 )
 
 # The reason codes the DKIM check emits (checks/_dkimsig.REASONS, docs/dkim.md) and their kinds.
@@ -26,6 +27,7 @@ _CODES: dict[str, str] = {
     "key_hash_mismatch": "key_hash", "from_not_signed": "from_unsigned",
     "key_service_mismatch": "key_service", "message_format": "message_format",
     "verify_error": "verify_error", "not_checked": "unchecked",
+    "auid_mismatch": "auid", "key_strict_identity": "key_strict",
 }
 
 _TEXT_HINTS = (

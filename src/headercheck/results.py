@@ -51,6 +51,8 @@ class DkimResult:
     dns_name: str = ""
     index: int = 0
     detail: str = ""
+    #: the key record carries t=y: the domain is testing DKIM (RFC 6376 §3.6.1)
+    key_testing: bool = False
 
 
 @dataclass(frozen=True)

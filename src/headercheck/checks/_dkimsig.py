@@ -42,6 +42,7 @@ REASONS: dict[str, tuple[Result, str]] = {
     "key_revoked": (Result.PERMERROR, "key revoked"),
     "key_unavailable": (Result.TEMPERROR, "key unavailable"),
     "bad_format": (Result.NEUTRAL, "bad format"),
+    "auid_mismatch": (Result.NEUTRAL, "bad format"),
     "bad_key_format": (Result.PERMERROR, "bad format"),
     "unsupported_algorithm": (Result.NEUTRAL, "unsupported algorithm"),
     "from_not_signed": (Result.PERMERROR, "From field not signed"),
@@ -50,6 +51,7 @@ REASONS: dict[str, tuple[Result, str]] = {
     "key_hash_mismatch": (Result.PERMERROR, "inappropriate hash algorithm"),
     "key_type_mismatch": (Result.PERMERROR, "inappropriate key algorithm"),
     "key_service_mismatch": (Result.PERMERROR, "key not for email"),
+    "key_strict_identity": (Result.PERMERROR, "key does not allow a subdomain i="),
     "rsa_sha1": (Result.POLICY, "weak hash algorithm"),
     "weak_key": (Result.POLICY, "weak key"),
     "not_checked": (Result.NONE, "not checked"),
@@ -83,6 +85,7 @@ class KeyInfo:
     verdict: Verdict | None
     key_type: str = ""
     bits: int | None = None
+    testing: bool = False
 
 
 def parse_tags(raw: bytes) -> Tags:
@@ -186,11 +189,34 @@ def _judge_key(tags: Tags, key: Tags, record: bytes, where: str) -> KeyInfo:
     services = [s.strip() for s in key.get(b"s", b"*").split(b":")]
     if b"*" not in services and b"email" not in services:  # RFC 6376 §3.6.1 s=
         return KeyInfo(Verdict("key_service_mismatch", f"{where}: s={key[b's'].decode(errors='replace')}"))
+    flags = key_flags(key)
+    strict = strict_identity_verdict(tags, flags, where)
+    if strict is not None:
+        return KeyInfo(strict, key_k.decode())
     try:
         _, bits, _, _ = dkim.evaluate_pk(where, record)
     except (dkim.KeyFormatError, ValueError) as exc:
         return KeyInfo(Verdict("bad_key_format", f"{where}: {exc}"), key_k.decode())
-    return KeyInfo(None, key_k.decode(), int(bits))
+    return KeyInfo(None, key_k.decode(), int(bits), testing=b"y" in flags)
+
+
+def key_flags(key: Tags) -> set[bytes]:
+    """The key record's t= flags, lower-cased (RFC 6376 §3.6.1; unknown flags are ignored)."""
+    return {f.strip().lower() for f in key.get(b"t", b"").split(b":") if f.strip()}
+
+
+def strict_identity_verdict(tags: Tags, flags: set[bytes], where: str) -> Verdict | None:
+    """Key t=s: the i= domain must equal d=, not be a subdomain of it (RFC 6376 §3.6.1).
+
+    dkimpy ignores the key's t= flags; this is the one place the rule is enforced.
+    """
+    if b"s" not in flags or b"i" not in tags:
+        return None
+    auid = compact(tags[b"i"]).rpartition("@")[2].lower().rstrip(".")
+    domain = compact(tags[b"d"]).lower().rstrip(".")
+    if auid == domain:
+        return None
+    return Verdict("key_strict_identity", f"{where}: t=s, but i= is in {auid}, a subdomain of d={domain}")
 
 
 def policy_verdict(tags: Tags, key: KeyInfo, unsigned: int) -> Verdict:

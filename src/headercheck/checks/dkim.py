@@ -79,6 +79,8 @@ def map_exception(exc: BaseException) -> Verdict:
     if isinstance(exc, dkim.ValidationError):
         if "body hash mismatch" in str(exc):
             return Verdict("body_hash_mismatch", str(exc))
+        if "i= domain is not a subdomain of d=" in str(exc):  # RFC 6376 §6.1.1
+            return Verdict("auid_mismatch", str(exc))
         return Verdict("bad_format", str(exc))
     if isinstance(exc, dkim.MessageFormatError):
         code = "message_format" if "RFC822 header" in str(exc) else "bad_format"
@@ -168,6 +170,7 @@ def _finish(base: DkimResult, verdict: Verdict, key: KeyInfo | None, unsigned: i
         base, result=verdict.result, reason_code=verdict.code, reason=verdict.reason,
         detail=verdict.detail, key_bits=key.bits if key else None,
         key_type=key.key_type if key else "", unsigned_bytes=unsigned,
+        key_testing=key.testing if key else False,
     )
 
 
