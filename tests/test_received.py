@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from headercheck._received import parse_ip, parse_received
 from support.paths import CONFORMANCE
@@ -79,3 +81,36 @@ def test_outlook_unbracketed_ip_is_loose() -> None:
 def test_unparseable_lines_never_raise(junk: str) -> None:
     hop = parse_received(junk)
     assert hop.raw == junk
+
+
+def _walk_tokens(text: str) -> list[tuple[str, str, bool]]:
+    """The character walk _tokens falls back to, forced (the fast path is bypassed)."""
+    import headercheck._received as received
+
+    fast = received._flat_tokens
+    received._flat_tokens = lambda _text: None  # type: ignore[assignment]
+    try:
+        return received._tokens(text)
+    finally:
+        received._flat_tokens = fast
+
+
+@settings(max_examples=2000, derandomize=True, database=None)
+@given(st.text(alphabet=" \t\n()\\ab[]:;=\u2003\x85é", max_size=40))
+def test_flat_token_fast_path_equals_the_walk(text: str) -> None:
+    from headercheck._received import _flat_tokens
+
+    flat = _flat_tokens(text)
+    assert flat is None or flat == _walk_tokens(text)
+
+
+def test_remembered_parse_is_keyed_by_the_whole_value() -> None:
+    from headercheck._received import _parse_received
+
+    a = "from a.example (a.example [192.0.2.1]) by mx.example; Tue, 1 Sep 2026"
+    b = a.replace("192.0.2.1", "192.0.2.2")
+    assert parse_received(a) is parse_received(a)  # remembered
+    assert parse_received(a) == _parse_received(a)
+    assert parse_received(b).ip == "192.0.2.2" and parse_received(b) == _parse_received(b)
+    long = a + " " * 5000  # over the memo's size cap: parsed each time, same result
+    assert parse_received(long) == _parse_received(long)

@@ -70,6 +70,11 @@ def parse_ip(text: str) -> tuple[str, str | None] | None:
 
 _SPACES = re.compile(r"\s+")  # \s is str.isspace() for str patterns
 _ATOM = re.compile(r"[^\s(]+")
+#: One top-level item with the space before it: a flat comment (no ``(`` or ``\\`` inside, closed)
+#: or an atom. Text made only of these (and trailing space) needs no character walk.
+_FLAT_ITEM = re.compile(r"(\s*)(?:\(([^()\\]*)\)|([^\s(]+))")
+#: Received values longer than this are parsed every time instead of remembered.
+_MEMO_MAX_CHARS = 4096
 
 
 def _comment_end(text: str, start: int) -> int:
@@ -92,8 +97,25 @@ def _comment_end(text: str, start: int) -> int:
     return j
 
 
+def _flat_tokens(text: str) -> list[tuple[str, str, bool]] | None:
+    """_tokens for text without nested or escaped comments (the usual case); None otherwise."""
+    items: list[tuple[str, str, bool]] = []
+    at = 0
+    for space, comment, atom in _FLAT_ITEM.findall(text):
+        if atom:
+            items.append(("atom", atom, bool(space) or not items))
+            at += len(space) + len(atom)
+        else:
+            items.append(("comment", comment, bool(space) or not items))
+            at += len(space) + len(comment) + 2
+    return items if at == len(text) or text[at:].isspace() else None
+
+
 def _tokens(text: str) -> list[tuple[str, str, bool]]:
     """Top-level items: ("atom", text, spaced) or ("comment", inner text, spaced)."""
+    flat = _flat_tokens(text)
+    if flat is not None:
+        return flat
     items: list[tuple[str, str, bool]] = []
     i, n, spaced = 0, len(text), True
     while i < n:
@@ -170,7 +192,17 @@ def _address(text: str | None) -> str | None:
 
 
 def parse_received(value: str) -> ReceivedHop:
-    """Parse one unfolded Received header value; unparseable input gives ``parsed=False``."""
+    """Parse one unfolded Received header value; unparseable input gives ``parsed=False``.
+
+    A pure function of the value: remembered (the envelope and the receiver comparison both
+    read each Received header), except for very long values.
+    """
+    if len(value) > _MEMO_MAX_CHARS:
+        return _parse_received(value)
+    return _parse_received_memo(value)
+
+
+def _parse_received(value: str) -> ReceivedHop:
     clauses = _clauses(value)
     if not clauses:
         return ReceivedHop(raw=value, parsed=False)
@@ -205,3 +237,6 @@ def parse_received(value: str) -> ReceivedHop:
         envelope_from=env_from.group(1).strip() if env_from else None,
         parsed="from" in clauses or "by" in clauses,
     )
+
+
+_parse_received_memo = lru_cache(maxsize=512)(_parse_received)

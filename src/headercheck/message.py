@@ -20,6 +20,18 @@ _BARE_LF = re.compile(rb"(?<!\r)\n")
 _BARE_CR = re.compile(rb"\r(?!\n)")
 _FIELD_NAME = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
 _UNFOLD = re.compile(r"\r?\n(?=[ \t])")
+#: One header field with its continuation lines, in a CRLF header section without bare CR/LF:
+#: the name, then the raw value (folding kept). A section made only of these needs no line walk.
+_FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)(?:\r\n|\Z)")
+
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_ADDR_SPEC = rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+#: A From value email.utils.getaddresses reads as one address and nothing else: an addr-spec
+#: alone, or a display name (atoms and dots, or a plain quoted string) with ``<addr-spec>``.
+_ONE_ADDRESS = re.compile(
+    rf"(?:(?:\"[\x20\x21\x23-\x2b\x2d-\x5b\x5d-\x7e]*\"|[A-Za-z0-9!#$%&'*+/=?^_`{{|}}~. \t-]*)"
+    rf"[ \t]*<({_ADDR_SPEC})>|({_ADDR_SPEC}))"
+)
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,30 @@ def normalize_line_endings(data: bytes) -> tuple[bytes, str]:
     return data, "LF" if bare_lf else "CRLF"
 
 
+def _new_header(name: str, raw: bytes) -> Header:
+    """Header(name, raw) without the frozen dataclass's per-field ``object.__setattr__``."""
+    header = object.__new__(Header)
+    header.__dict__.update(name=name, raw=raw, lname=name.lower())
+    return header
+
+
+def _split_fields(head: bytes) -> list[Header] | None:
+    """The usual header section (only fields and their continuations), or None for the walk."""
+    headers: list[Header] = []
+    at, n, match = 0, len(head), _FIELD.match
+    while at < n:
+        found = match(head, at)
+        if found is None:
+            return None
+        headers.append(_new_header(found.group(1).decode("ascii"), found.group(2)))
+        at = found.end()
+    return headers
+
+
 def _split_headers(head: bytes, warnings: list[str]) -> list[Header]:
+    fields = _split_fields(head)
+    if fields is not None:
+        return fields
     headers: list[Header] = []
     for line in head.split(b"\r\n"):
         if not line:
@@ -138,6 +173,8 @@ def _from_addresses(headers: list[Header], warnings: list[str]) -> tuple[str, ..
         warnings.append("no From header")
     elif len(values) > 1:
         warnings.append(f"{len(values)} From headers (RFC 5322 §3.6 allows one)")
+    if len(values) == 1 and (simple := _ONE_ADDRESS.fullmatch(values[0])) is not None:
+        return (simple.group(1) or simple.group(2),)  # what getaddresses gives, without its parser
     addresses = []
     for _, addr in email.utils.getaddresses(values):
         if addr:

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 from headercheck.results import Report
 
 _SCALARS = (str, int, float, bool, type(None))
-_FIELDS: dict[type, tuple[str, ...]] = {}
+#: Types whose values are already plain data (exact types: enums are not among them).
+_SIMPLE = frozenset(_SCALARS)
+_FIELDS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
+def _field_names(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """The dataclass's field names in order, and a getter returning their values as a tuple."""
+    entry = _FIELDS.get(cls)
+    if entry is None:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        get = attrgetter(*names) if len(names) > 1 else (lambda v: (getattr(v, names[0]),))
+        entry = _FIELDS[cls] = (names, get)
+    return entry
 
 
 _SCALAR, _ENUM, _DATACLASS, _DICT, _SEQUENCE, _BYTES, _OTHER = range(7)
@@ -47,18 +54,26 @@ def _kind(cls: type) -> int:
 
 
 def _plain(value: Any) -> Any:
-    kind = _kind(type(value))
-    if kind == _SCALAR or kind == _OTHER:
+    """Plain data for one value; scalars (the usual field) are returned without a lookup."""
+    cls = type(value)
+    if cls in _SIMPLE:
         return value
+    kind = _kind(cls)
     if kind == _ENUM:
         return value.value
     if kind == _DATACLASS:
-        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+        names, get = _field_names(cls)
+        return {
+            name: v if type(v) in _SIMPLE else _plain(v)
+            for name, v in zip(names, get(value), strict=True)
+        }
     if kind == _DICT:
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _SIMPLE else _plain(v) for k, v in value.items()}
     if kind == _SEQUENCE:
-        return [_plain(v) for v in value]
-    return value.decode("utf-8", "replace")
+        return [v if type(v) in _SIMPLE else _plain(v) for v in value]
+    if kind == _BYTES:
+        return value.decode("utf-8", "replace")
+    return value
 
 
 def report_to_dict(report: Report, style: str | None = None, lang: str = "en") -> dict[str, Any]:
