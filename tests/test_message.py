@@ -7,6 +7,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from headercheck.message import normalize_line_endings, parse_message
 
@@ -64,3 +66,46 @@ def test_multiple_from_domains_leave_from_domain_empty() -> None:
 def test_line_ending_detection() -> None:
     assert normalize_line_endings(b"a\rb\r") == (b"a\r\nb\r\n", "CR")
     assert normalize_line_endings(b"a\r\nb\n") == (b"a\r\nb\r\n", "LF")
+
+
+_HEAD_PARTS = st.sampled_from([b"From: a@b.example", b"X : y", b"\r\n", b"\r\n ", b"\r\n\t", b" ", b":",
+                               b"Subject:", b"bad line", b"From x", b"\xff", b"\x00", b"A:b", b"\r\n\r\n"])
+
+
+@settings(max_examples=2000, derandomize=True, database=None)
+@given(st.lists(_HEAD_PARTS, max_size=14).map(b"".join))
+def test_field_split_fast_path_equals_the_line_walk(text: bytes) -> None:
+    """The one-regex split gives the line walk's headers, or declines (then the walk runs)."""
+    from headercheck import message
+
+    head = message.normalize_line_endings(text)[0]
+    fast = message._split_fields(head)
+    if fast is None:
+        return
+    saved, message._split_fields = message._split_fields, lambda _head: None  # type: ignore[assignment]
+    try:
+        warnings: list[str] = []
+        walked = message._split_headers(head, warnings)
+    finally:
+        message._split_fields = saved
+    assert [(h.name, h.raw, h.lname, h.value) for h in fast] == [
+        (h.name, h.raw, h.lname, h.value) for h in walked]
+    assert warnings == []
+
+
+_FROM_PARTS = st.sampled_from(['"', "<", ">", "@", ".", " ", "\t", "a", "B", "0", "-", "+", "=?", ",", "(",
+                               ")", "\\", ":", ";", "[", "]", "é", "x@y.example", "<a@b.example>",
+                               '"J, D"', "..", "_"])
+
+
+@settings(max_examples=3000, derandomize=True, database=None)
+@given(st.lists(_FROM_PARTS, max_size=12).map("".join))
+def test_plain_from_fast_path_equals_getaddresses(value: str) -> None:
+    import email.utils
+
+    from headercheck.message import _ONE_ADDRESS
+
+    found = _ONE_ADDRESS.fullmatch(value)
+    if found is not None:
+        expected = [addr for _, addr in email.utils.getaddresses([value]) if addr]
+        assert [found.group(1) or found.group(2)] == expected
