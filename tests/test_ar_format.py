@@ -20,7 +20,7 @@ _CLAUSE = st.tuples(st.sampled_from(["dkim", "SPF", "dmarc"]), st.sampled_from([
                     st.one_of(st.none(), _VALUE), st.one_of(st.none(), _VALUE), st.lists(_PROP, max_size=4))
 
 
-@settings(max_examples=500, derandomize=True, database=None)
+@settings(max_examples=300, derandomize=True, database=None)
 @given(_VALUE)
 def test_quote_if_needed_is_authres(value: str) -> None:
     from authres.core import QuotableValue
@@ -28,7 +28,7 @@ def test_quote_if_needed_is_authres(value: str) -> None:
     assert quote_if_needed(value) == QuotableValue(value).quote_if_needed()
 
 
-@settings(max_examples=500, derandomize=True, database=None)
+@settings(max_examples=300, derandomize=True, database=None)
 @given(st.lists(_CLAUSE, max_size=4))
 def test_header_value_is_authres(clauses: list[tuple[str, str, str | None, str | None, list[
         tuple[str, str, str, str | None]]]]) -> None:

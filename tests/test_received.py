@@ -83,25 +83,31 @@ def test_unparseable_lines_never_raise(junk: str) -> None:
     assert hop.raw == junk
 
 
-def _walk_tokens(text: str) -> list[tuple[str, str, bool]]:
-    """The character walk _tokens falls back to, forced (the fast path is bypassed)."""
+def _walk_clauses(text: str) -> dict[str, list[tuple[str, str, bool]]]:
+    """The character walk _clauses falls back to, forced (the one-pass split is bypassed)."""
     import headercheck._received as received
 
-    fast = received._flat_tokens
-    received._flat_tokens = lambda _text: None  # type: ignore[assignment]
+    fast = received._flat_clauses
+    received._flat_clauses = lambda _text: None  # type: ignore[assignment]
     try:
-        return received._tokens(text)
+        return received._clauses(text)
     finally:
-        received._flat_tokens = fast
+        received._flat_clauses = fast
 
 
-@settings(max_examples=2000, derandomize=True, database=None)
-@given(st.text(alphabet=" \t\n()\\ab[]:;=\u2003\x85é", max_size=40))
-def test_flat_token_fast_path_equals_the_walk(text: str) -> None:
-    from headercheck._received import _flat_tokens
+_RECEIVED_PARTS = st.sampled_from([" ", "\t", "\n", "(", ")", "\\", "a", "[", "]", ":", ";", "=", "\u2003",
+                                   "\x85", "é", "from", "FROM ", " by ", "by", " id x", " with", " for ",
+                                   "(c)", "(a [192.0.2.1])", "<r@x>"])
 
-    flat = _flat_tokens(text)
-    assert flat is None or flat == _walk_tokens(text)
+
+@settings(max_examples=800, derandomize=True, database=None)
+@given(st.lists(_RECEIVED_PARTS, max_size=16).map("".join))
+def test_one_pass_clause_split_equals_the_walk(text: str) -> None:
+    from headercheck._received import _flat_clauses
+
+    body = text.rpartition(";")[0] if ";" in text else text  # as _clauses drops the date
+    flat = _flat_clauses(body)
+    assert flat is None or flat == _walk_clauses(text)
 
 
 def test_remembered_parse_is_keyed_by_the_whole_value() -> None:

@@ -97,25 +97,32 @@ def _comment_end(text: str, start: int) -> int:
     return j
 
 
-def _flat_tokens(text: str) -> list[tuple[str, str, bool]] | None:
-    """_tokens for text without nested or escaped comments (the usual case); None otherwise."""
-    items: list[tuple[str, str, bool]] = []
-    at = 0
+def _flat_clauses(text: str) -> dict[str, list[tuple[str, str, bool]]] | None:
+    """_clauses' split for text without nested or escaped comments (the usual case), in one pass.
+
+    None when the text holds anything else: then the character walk of _tokens runs.
+    """
+    clauses: dict[str, list[tuple[str, str, bool]]] = {}
+    current: list[tuple[str, str, bool]] | None = None
+    at, first = 0, True
     for space, comment, atom in _FLAT_ITEM.findall(text):
+        spaced, first = bool(space) or first, False
         if atom:
-            items.append(("atom", atom, bool(space) or not items))
             at += len(space) + len(atom)
+            low = atom.lower()
+            if low in _KEYWORDS and low not in clauses:
+                current = clauses[low] = []
+            elif current is not None:
+                current.append(("atom", atom, spaced))
         else:
-            items.append(("comment", comment, bool(space) or not items))
             at += len(space) + len(comment) + 2
-    return items if at == len(text) or text[at:].isspace() else None
+            if current is not None:
+                current.append(("comment", comment, spaced))
+    return clauses if at == len(text) or text[at:].isspace() else None
 
 
 def _tokens(text: str) -> list[tuple[str, str, bool]]:
     """Top-level items: ("atom", text, spaced) or ("comment", inner text, spaced)."""
-    flat = _flat_tokens(text)
-    if flat is not None:
-        return flat
     items: list[tuple[str, str, bool]] = []
     i, n, spaced = 0, len(text), True
     while i < n:
@@ -138,6 +145,9 @@ def _tokens(text: str) -> list[tuple[str, str, bool]]:
 def _clauses(value: str) -> dict[str, list[tuple[str, str, bool]]]:
     """Split the value (date removed) into keyword clauses; the first keyword wins per name."""
     body = value.rpartition(";")[0] if ";" in value else value
+    flat = _flat_clauses(body)
+    if flat is not None:
+        return flat
     clauses: dict[str, list[tuple[str, str, bool]]] = {}
     current: list[tuple[str, str, bool]] | None = None
     for kind, text, spaced in _tokens(body):

@@ -82,9 +82,8 @@ def _pick(*candidates: tuple[str | None, str]) -> tuple[str | None, str]:
     return None, ""
 
 
-def _ip_from(chain: _Chain, hop: int | None, trusted: list[Header], notes: list[str]) -> tuple[
-        str | None, str]:
-    spf = _received_spf(_first(trusted, "received-spf") or "")
+def _ip_from(chain: _Chain, hop: int | None, trusted: list[Header], spf: dict[str, str],
+             notes: list[str]) -> tuple[str | None, str]:
     origin = (_first(trusted, "x-originating-ip") or "").strip()
     parsed_spf, parsed_origin = parse_ip(spf.get("client-ip", "")), parse_ip(origin)
     h = chain.hops[hop] if hop is not None else None
@@ -101,9 +100,9 @@ def _ip_from(chain: _Chain, hop: int | None, trusted: list[Header], notes: list[
     return ip, source
 
 
-def _mail_from(chain: _Chain, hop: int | None, trusted: list[Header]) -> tuple[str | None, str]:
+def _mail_from(chain: _Chain, hop: int | None, trusted: list[Header],
+               spf: dict[str, str]) -> tuple[str | None, str]:
     rp = _first(trusted, "return-path")
-    spf = _received_spf(_first(trusted, "received-spf") or "")
     h = chain.hops[hop] if hop is not None else None
     return _pick(
         (_return_path(rp) if rp is not None else None, "Return-Path"),
@@ -194,9 +193,10 @@ def find_envelope(
     rcv, rcv_src, rcv_notes = _receiver(message, chain, receiver, index, found)
     trusted = chain.trusted(index, profile is _trust.GMAIL)
     hop = chain.hops[index] if index is not None else None
-    hdr_ip, ip_src = _ip_from(chain, index, trusted, notes)
-    hdr_from, from_src = _mail_from(chain, index, trusted)
-    spf_helo = _received_spf(_first(trusted, "received-spf") or "").get("helo")
+    spf = _received_spf(_first(trusted, "received-spf") or "")
+    hdr_ip, ip_src = _ip_from(chain, index, trusted, spf, notes)
+    hdr_from, from_src = _mail_from(chain, index, trusted, spf)
+    spf_helo = spf.get("helo")
     where = _describe(index, hop) if hop is not None and index is not None else ""
     values = {
         "ip": _pick((ip, "caller (--ip)"), (hdr_ip, ip_src)),

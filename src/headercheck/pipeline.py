@@ -40,9 +40,9 @@ def run(
     env = guard(
         "envelope",
         lambda: find_envelope(message, ip=ip, mail_from=mail_from, helo=helo, receiver=receiver),
-        Envelope(ip=ip, helo=helo, mail_from=mail_from, receiver=receiver),
+        None,  # the fallback below, built only when needed
         errors,
-    )
+    ) or Envelope(ip=ip, helo=helo, mail_from=mail_from, receiver=receiver)
     dkim = capped[0] if capped else guard(
         "dkim",
         lambda: verify_dkim(message, resolver, now=now, max_signatures=options.max_signatures),
@@ -68,10 +68,15 @@ def run(
 
 
 def _with_comparison(message: Message, report: Report, guard: Guard) -> Report:
-    from dataclasses import replace
-
     from headercheck.authresults import compare
 
     errors: list[str] = list(report.errors)
     said = guard("compare", lambda: compare(message, report), (), errors)
-    return replace(report, receiver_said=said, errors=tuple(errors))
+    if not said and not report.receiver_said and len(errors) == len(report.errors):
+        return report  # nothing to add (receiver_said is already empty)
+    r = report  # every field as given, receiver_said and errors new (faster than dataclasses.replace)
+    return Report(
+        source=r.source, warnings=r.warnings, from_domain=r.from_domain, envelope=r.envelope,
+        dkim=r.dkim, spf=r.spf, spf_helo=r.spf_helo, iprev=r.iprev, dmarc=r.dmarc, arc=r.arc,
+        receiver_said=said, errors=tuple(errors), extra=r.extra,
+    )

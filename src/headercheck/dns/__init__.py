@@ -43,6 +43,10 @@ class MultiResolver:
         return answer
 
 
+_OWN_RESOLVERS = (CachingResolver, CassetteResolver, ZoneResolver, LiveResolver, RecordingResolver,
+                  SizeLimitedResolver, MultiResolver)
+
+
 def _from_path(path: str | os.PathLike[str]) -> Resolver:
     if Path(path).suffix.lower() == ".json":
         return CassetteResolver(path)
@@ -59,7 +63,7 @@ def open_resolver(spec: DnsSpec = None) -> Resolver:
     """
     if spec is None:
         return LiveResolver()
-    if isinstance(spec, Resolver):
+    if isinstance(spec, _OWN_RESOLVERS) or isinstance(spec, Resolver):  # the first test is cheap
         return spec
     if isinstance(spec, (str, os.PathLike)):
         return CachingResolver(_from_path(spec))
