@@ -103,11 +103,12 @@ _RECEIVED_PARTS = st.sampled_from([" ", "\t", "\n", "(", ")", "\\", "a", "[", "]
 @settings(max_examples=800, derandomize=True, database=None)
 @given(st.lists(_RECEIVED_PARTS, max_size=16).map("".join))
 def test_one_pass_clause_split_equals_the_walk(text: str) -> None:
-    from headercheck._received import _flat_clauses
+    from headercheck._received import _flat_clauses, _parse_received, by_host
 
     body = text.rpartition(";")[0] if ";" in text else text  # as _clauses drops the date
     flat = _flat_clauses(body)
     assert flat is None or flat == _walk_clauses(text)
+    assert by_host(text) == _parse_received(text).by_host
 
 
 def test_remembered_parse_is_keyed_by_the_whole_value() -> None:
@@ -120,3 +121,15 @@ def test_remembered_parse_is_keyed_by_the_whole_value() -> None:
     assert parse_received(b).ip == "192.0.2.2" and parse_received(b) == _parse_received(b)
     long = a + " " * 5000  # over the memo's size cap: parsed each time, same result
     assert parse_received(long) == _parse_received(long)
+
+
+@settings(max_examples=800, derandomize=True, database=None)
+@given(st.lists(st.lists(_RECEIVED_PARTS, max_size=10).map("".join), max_size=4))
+def test_lazy_hops_equal_parsing_every_header(values: list[str]) -> None:
+    """Hops parsed on demand are the eagerly parsed ones; the unparsed count is the same."""
+    from headercheck._received import LazyHops, _parse_received
+
+    eager = [_parse_received(v) for v in values]
+    assert LazyHops(values).unparsed() == sum(1 for h in eager if not h.parsed)
+    lazy = LazyHops(values)
+    assert list(lazy) == eager and lazy[1:] == eager[1:] and len(lazy) == len(eager)

@@ -21,7 +21,7 @@ from headercheck._ar_parse import (
     parse_results,
     results_authserv_id,
 )
-from headercheck._received import parse_received
+from headercheck._received import by_host
 from headercheck._receivers import is_internal_host, same_site
 from headercheck._trust import OUTLOOK, profile_of
 from headercheck.message import Header, Message
@@ -46,7 +46,7 @@ class ReceiverHeaders:
 
 
 def _by_host(header: Header) -> str:
-    return (parse_received(header.value).by_host or "").strip("[]")
+    return (by_host(header.value) or "").strip("[]")
 
 
 def _receiver_host(message: Message, hint: str | None) -> str:

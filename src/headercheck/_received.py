@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import overload
 
 _KEYWORDS = frozenset({"from", "by", "via", "with", "id", "for"})
 _LITERAL = re.compile(r"\[(?:ipv6:)?([0-9a-f:.]+(?:%[\w.-]+)?)\]", re.IGNORECASE)
@@ -73,8 +75,13 @@ _ATOM = re.compile(r"[^\s(]+")
 #: One top-level item with the space before it: a flat comment (no ``(`` or ``\\`` inside, closed)
 #: or an atom. Text made only of these (and trailing space) needs no character walk.
 _FLAT_ITEM = re.compile(r"(\s*)(?:\(([^()\\]*)\)|([^\s(]+))")
+#: A value whose first top-level item is the keyword ``from`` or ``by`` (so it parses), read in
+#: the value without its date (the text after the last ``;``).
+_OPENS_WITH_CLAUSE = re.compile(r"\s*(?:[Ff][Rr][Oo][Mm]|[Bb][Yy])(?=[\s(]|\Z)")
 #: Received values longer than this are parsed every time instead of remembered.
 _MEMO_MAX_CHARS = 4096
+_MEMO_SIZE = 512
+_MEMO: dict[str, ReceivedHop] = {}  # value -> its parse (a pure function of the value)
 
 
 def _comment_end(text: str, start: int) -> int:
@@ -207,9 +214,22 @@ def parse_received(value: str) -> ReceivedHop:
     A pure function of the value: remembered (the envelope and the receiver comparison both
     read each Received header), except for very long values.
     """
-    if len(value) > _MEMO_MAX_CHARS:
-        return _parse_received(value)
-    return _parse_received_memo(value)
+    hop = _MEMO.get(value)
+    if hop is None:
+        hop = _parse_received(value)
+        if len(value) <= _MEMO_MAX_CHARS:
+            if len(_MEMO) >= _MEMO_SIZE:
+                _MEMO.clear()  # bounded: a batch rarely re-reads a Received of long ago
+            _MEMO[value] = hop
+    return hop
+
+
+def by_host(value: str) -> str | None:
+    """``parse_received(value).by_host``, reading only the clauses when the value is new."""
+    hop = _MEMO.get(value)
+    if hop is not None:
+        return hop.by_host
+    return (_first_atom(_clauses(value).get("by", [])) or "").rstrip(".").lower() or None
 
 
 def _parse_received(value: str) -> ReceivedHop:
@@ -249,4 +269,42 @@ def _parse_received(value: str) -> ReceivedHop:
     )
 
 
-_parse_received_memo = lru_cache(maxsize=512)(_parse_received)
+class LazyHops(Sequence[ReceivedHop]):
+    """The Received hops of a message, top first, each parsed when first read.
+
+    The trust walk stops at the receiving hop, so the sender's hops below it are seldom parsed.
+    """
+
+    def __init__(self, values: list[str]) -> None:
+        self._values = values
+        self._hops: list[ReceivedHop | None] = [None] * len(values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, index: int) -> ReceivedHop: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ReceivedHop]: ...
+
+    def __getitem__(self, index: int | slice) -> ReceivedHop | list[ReceivedHop]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._values)))]
+        hop = self._hops[index]
+        if hop is None:
+            hop = self._hops[index] = parse_received(self._values[index])
+        return hop
+
+    def __iter__(self) -> Iterator[ReceivedHop]:
+        return (self[i] for i in range(len(self._values)))
+
+    def unparsed(self) -> int:
+        """How many hops do not parse (``parsed=False``), parsing only the doubtful ones."""
+        count = 0
+        for i, value in enumerate(self._values):
+            hop = self._hops[i]
+            if hop is None and _OPENS_WITH_CLAUSE.match(value.rpartition(";")[0] if ";" in value else value):
+                continue  # "from …" or "by …": its clauses hold that keyword, so it parses
+            count += not self[i].parsed
+        return count

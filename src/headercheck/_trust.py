@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -94,7 +95,7 @@ def _internal(hop: ReceivedHop, profile: Profile | None) -> bool:
     return pattern is not None and any(pattern.search(h or "") for h in (hop.from_token, hop.rdns))
 
 
-def walk(hops: list[ReceivedHop], receiver: str | None, profile: Profile | None) -> Walk:
+def walk(hops: Sequence[ReceivedHop], receiver: str | None, profile: Profile | None) -> Walk:
     """Find the first hop, from the top, where the receiver took the message from outside."""
     trusted: set[str] = set()
     internal: list[int] = []
@@ -111,7 +112,7 @@ def walk(hops: list[ReceivedHop], receiver: str | None, profile: Profile | None)
     return Walk(None, False, tuple(internal))
 
 
-def fallback(hops: list[ReceivedHop], internal: tuple[int, ...]) -> int | None:
+def fallback(hops: Sequence[ReceivedHop], internal: tuple[int, ...]) -> int | None:
     """When every hop looks internal: the topmost private (then loopback) client, else the top."""
     with_ip = [i for i in internal if hops[i].client_ip]
     for i in with_ip:
@@ -122,7 +123,7 @@ def fallback(hops: list[ReceivedHop], internal: tuple[int, ...]) -> int | None:
     return next((i for i, h in enumerate(hops) if h.from_token), 0 if hops else None)
 
 
-def detect_profile(hops: list[ReceivedHop]) -> tuple[Profile | None, str | None]:
+def detect_profile(hops: Sequence[ReceivedHop]) -> tuple[Profile | None, str | None]:
     """A known receiver named by a by-host above (or at) the first hop from outside."""
     for hop in hops:
         profile = profile_of(hop.by_host)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from headercheck import _trust
-from headercheck._received import ReceivedHop, parse_ip, parse_received
+from headercheck._received import LazyHops, ReceivedHop, parse_ip
 from headercheck.message import Header, Message
 from headercheck.results import Envelope
 
@@ -48,7 +48,7 @@ class _Chain:
     def __init__(self, message: Message) -> None:
         self.headers = message.headers
         self.positions = [i for i, h in enumerate(message.headers) if h.lname == "received"]
-        self.hops = [parse_received(message.headers[i].value) for i in self.positions]
+        self.hops = LazyHops([message.headers[i].value for i in self.positions])
 
     def trusted(self, hop: int | None, gmail: bool) -> list[Header]:
         """Headers above the receiving hop's Received (Gmail: plus its block just below it)."""
@@ -147,7 +147,7 @@ def _boundary(chain: _Chain, receiver: str | None) -> tuple[
     elif receiver and not walk.matched:
         notes.append(f"the receiving hop's by host {chain.hops[index].by_host} does not match "
                      f"the receiver {receiver}")
-    unparsed = sum(1 for h in chain.hops if not h.parsed)
+    unparsed = chain.hops.unparsed()
     if unparsed:
         notes.append(f"{unparsed} Received header(s) could not be parsed")
     return index, profile, found, notes
