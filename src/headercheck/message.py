@@ -22,10 +22,8 @@ _BARE_LF = re.compile(rb"\n(?<!\r\n)")
 _BARE_CR = re.compile(rb"\r(?!\n)")
 _FIELD_NAME = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
 _UNFOLD = re.compile(r"\r?\n(?=[ \t])")
-#: One header field with its continuation lines, in a CRLF header section without bare CR/LF:
-#: the name, then the raw value (folding kept). A section made only of these needs no line walk.
-_FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)(?:\r\n|\Z)")
-
+#: Where one header field ends and the next begins: a line end not followed by folding white space.
+_FIELD_END = re.compile(rb"\r\n(?![ \t])")
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _ADDR_SPEC = rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
 #: A From value email.utils.getaddresses reads as one address and nothing else: an addr-spec
@@ -138,13 +136,13 @@ def _new_header(name: str, raw: bytes) -> Header:
 def _split_fields(head: bytes) -> list[Header] | None:
     """The usual header section (only fields and their continuations), or None for the walk."""
     headers: list[Header] = []
-    at, n, match = 0, len(head), _FIELD.match
-    while at < n:
-        found = match(head, at)
-        if found is None:
-            return None
-        headers.append(_new_header(found.group(1).decode("ascii"), found.group(2)))
-        at = found.end()
+    for block in _FIELD_END.split(head):
+        if not _FIELD_NAME.match(block):
+            if block:
+                return None
+            continue  # the empty line after a section that ends with CRLF
+        name, _, value = block.partition(b":")
+        headers.append(_new_header(name.strip().decode("ascii", "replace"), value))
     return headers
 
 

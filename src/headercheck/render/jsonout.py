@@ -27,30 +27,60 @@ def _field_names(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any,
     return entry
 
 
-_SCALAR, _ENUM, _DATACLASS, _DICT, _SEQUENCE, _BYTES, _OTHER = range(7)
-_KINDS: dict[type, int] = {}
+def _dataclass(value: Any) -> dict[str, Any]:
+    """A dataclass instance as a dict of its fields, in field order."""
+    names, get = _field_names(type(value))
+    data = getattr(value, "__dict__", None)
+    if data is not None and len(data) == len(names):
+        # __init__ stores the fields in order and nothing else: copy its dict in one step
+        # (the key order is checked below), then convert the values not plain already.
+        out = dict(data)
+        for name, v in out.items():
+            if type(v) not in _SIMPLE:
+                out[name] = _plain(v)
+        if tuple(out) == names:
+            return out
+    return {name: v if type(v) in _SIMPLE else _plain(v) for name, v in zip(names, get(value), strict=True)}
 
 
-def _kind(cls: type) -> int:
+def _enum(value: Any) -> Any:
+    return value._value_  # what .value returns, without the enum property's descriptor
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return {str(k): v if type(v) in _SIMPLE else _plain(v) for k, v in value.items()}
+
+
+def _sequence(value: Any) -> list[Any]:
+    return [v if type(v) in _SIMPLE else _plain(v) for v in value] if value else []
+
+
+def _text(value: Any) -> Any:
+    return value.decode("utf-8", "replace")
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _converter(cls: type) -> Callable[[Any], Any]:
     """How values of exactly this type become plain data (a pure function of the type)."""
-    kind = _KINDS.get(cls)
-    if kind is None:
-        if cls in _SCALARS:  # exact type, so enums still reach .value below
-            kind = _SCALAR
-        elif issubclass(cls, Enum):
-            kind = _ENUM
-        elif dataclasses.is_dataclass(cls) and not issubclass(cls, type):
-            kind = _DATACLASS
-        elif issubclass(cls, dict):
-            kind = _DICT
-        elif issubclass(cls, (list, tuple)):
-            kind = _SEQUENCE
-        elif issubclass(cls, bytes):
-            kind = _BYTES
-        else:
-            kind = _OTHER
-        _KINDS[cls] = kind
-    return kind
+    if cls in _SCALARS:  # exact type, so enums still reach .value below
+        return _same
+    if issubclass(cls, Enum):
+        return _enum
+    if dataclasses.is_dataclass(cls) and not issubclass(cls, type):
+        return _dataclass
+    if issubclass(cls, dict):
+        return _mapping
+    if issubclass(cls, (list, tuple)):
+        return _sequence
+    if issubclass(cls, bytes):
+        return _text
+    return _same
+
+
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {}
 
 
 def _plain(value: Any) -> Any:
@@ -58,22 +88,10 @@ def _plain(value: Any) -> Any:
     cls = type(value)
     if cls in _SIMPLE:
         return value
-    kind = _kind(cls)
-    if kind == _ENUM:
-        return value.value
-    if kind == _DATACLASS:
-        names, get = _field_names(cls)
-        return {
-            name: v if type(v) in _SIMPLE else _plain(v)
-            for name, v in zip(names, get(value), strict=True)
-        }
-    if kind == _DICT:
-        return {str(k): v if type(v) in _SIMPLE else _plain(v) for k, v in value.items()}
-    if kind == _SEQUENCE:
-        return [v if type(v) in _SIMPLE else _plain(v) for v in value]
-    if kind == _BYTES:
-        return value.decode("utf-8", "replace")
-    return value
+    convert = _CONVERTERS.get(cls)
+    if convert is None:
+        convert = _CONVERTERS[cls] = _converter(cls)
+    return convert(value)
 
 
 def report_to_dict(report: Report, style: str | None = None, lang: str = "en") -> dict[str, Any]:
