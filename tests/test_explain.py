@@ -159,3 +159,17 @@ def test_every_non_pass_result_of_every_mechanism_is_explained(result: Result) -
                 method == "arc" and result is not Result.FAIL):
             continue  # nothing to explain: no client IP / no ARC chain; ARC knows only pass/fail/none
         assert any(f.method == method for f in findings(report)), (method, result)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_fill_is_string_formatter(lang: str) -> None:
+    """fill() (str.format_map) gives string.Formatter's text for every template, args or none."""
+    from headercheck._catalogue import _Keep, fill
+
+    data = catalogue(lang)
+    templates = [t for entry in data["findings"].values() for t in (entry["message"], entry["fix"])]
+    templates += list(data["causes"].values()) + list(data["labels"].values())
+    for template in templates:
+        names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+        for args in ({}, {n: f"<{n}>" for n in names}, {n: 7 for n in names}):
+            assert fill(template, args) == string.Formatter().vformat(template, (), _Keep(args))

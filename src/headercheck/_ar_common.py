@@ -24,6 +24,8 @@ def quote_if_needed(value: str) -> str:
     """A pvalue as authres writes it: bare when it holds ``@`` or is a token, else quoted."""
     if "@" in value or _TOKEN.match(value):
         return value
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'  # nothing to escape (a base64 header.b with "/" is the usual case)
     escaped = _QUOTE_SPECIALS.sub(r"\\\1", value)
     return f'"{escaped}"'
 
@@ -56,18 +58,21 @@ class Resinfo:
         self.properties = props
 
     def __str__(self) -> str:
-        parts = [f"{self.method}={self.result}"]
+        text = f"{self.method}={self.result}"
         if self.result_comment:
-            parts.append(f" ({self.result_comment})")
+            text += f" ({self.result_comment})"
         if self.reason:
-            parts.append(f" reason={quote_if_needed(self.reason)}")
-        parts += [f" {p}" for p in self.properties]
-        return "".join(parts)
+            text += f" reason={quote_if_needed(self.reason)}"
+        for p in self.properties:  # Prop.__str__, inline
+            text += f" {p.type}.{p.name}={quote_if_needed(p.value)}"
+            if p.comment:
+                text += f" ({p.comment})"
+        return text
 
 
 def header_value(authserv_id: str, resinfos: list[Resinfo]) -> str:
     """The one-line header value, as authres' AuthenticationResultsHeader.header_value()."""
-    return authserv_id + "".join(f"; {r}" for r in resinfos) if resinfos else f"{authserv_id}; none"
+    return authserv_id + "".join(["; " + str(r) for r in resinfos]) if resinfos else f"{authserv_id}; none"
 
 
 def comment_text(text: str) -> str:

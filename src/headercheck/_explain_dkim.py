@@ -22,23 +22,25 @@ def _args(sig: DkimResult) -> dict[str, Any]:
 
 def signature_findings(sig: DkimResult) -> list[Raw]:
     """What is wrong with one signature, and what to watch even when it passes."""
-    args = _args(sig)
-    out: list[Raw] = []
+    codes: list[str] = []
     kind = dkim_kind(sig)
     if sig.result is not Result.PASS or kind != "pass":
-        out.append(Raw(DKIM_KIND_CODES.get(kind, "dkim_other"), "dkim", args))
+        codes.append(DKIM_KIND_CODES.get(kind, "dkim_other"))
     if sig.result is Result.PASS and sig.key_type in ("", "rsa") and sig.key_bits is not None:
         if sig.key_bits < 1024:
-            out.append(Raw("dkim_key_too_short", "dkim", args))
+            codes.append("dkim_key_too_short")
         elif sig.key_bits < 2048:
-            out.append(Raw("dkim_key_1024", "dkim", args))
+            codes.append("dkim_key_1024")
     if sig.result is Result.PASS and sig.algorithm.lower() == "rsa-sha1":
-        out.append(Raw("dkim_rsa_sha1", "dkim", args))
+        codes.append("dkim_rsa_sha1")
     if sig.body_length is not None:
-        out.append(Raw("dkim_length", "dkim", args))
+        codes.append("dkim_length")
     if sig.key_testing:
-        out.append(Raw("dkim_key_testing", "dkim", args))
-    return out
+        codes.append("dkim_key_testing")
+    if not codes:
+        return []  # a clean pass: no arguments to build
+    args = _args(sig)
+    return [Raw(code, "dkim", args) for code in codes]
 
 
 def dkim_findings(report: Report) -> list[Raw]:
