@@ -32,8 +32,9 @@ def spf_findings(report: Report) -> list[Raw]:
     spf = report.spf
     if spf is None or not client_ip(report):
         return out + [Raw("spf_no_ip", "spf", {})]
-    args = _spf_args(report, spf)
     too_many = spf.lookups > 10 or "too many" in spf.reason.lower() or "lookup limit" in spf.reason.lower()
+    used = spf.result in _SPF_CODES or spf.notes  # a pass without notes needs no arguments
+    args = _spf_args(report, spf) if used else {}
     if spf.result is Result.PERMERROR and too_many:
         out.append(Raw("spf_lookup_limit", "spf", args))
     elif spf.result in _SPF_CODES:

@@ -37,8 +37,9 @@ OUTLOOK = Profile("outlook", "protection.outlook.com", re.compile(r"(^|\.)outloo
 PROFILES = (GMAIL, YAHOO, OUTLOOK)
 
 
+@lru_cache(maxsize=1024)
 def profile_of(host: str | None) -> Profile | None:
-    """The known receiver family a host name or authserv-id belongs to."""
+    """The known receiver family a host name or authserv-id belongs to (remembered: pure)."""
     name = (host or "").rstrip(".").lower()
     return next((p for p in PROFILES if name and p.family.search(name)), None)
 

@@ -36,7 +36,12 @@ def _dataclass(value: Any) -> dict[str, Any]:
         # (the key order is checked below), then convert the values not plain already.
         out = dict(data)
         for name, v in out.items():
-            if type(v) not in _SIMPLE:
+            cls = type(v)
+            if cls in _SIMPLE:
+                continue
+            if cls is tuple:  # _sequence, inline: the usual tuple holds strings or nothing
+                out[name] = [x if type(x) in _SIMPLE else _plain(x) for x in v] if v else []
+            else:
                 out[name] = _plain(v)
         if tuple(out) == names:
             return out
