@@ -53,6 +53,8 @@ class ReceivedSpf:
 
 def split_top(value: str) -> list[str]:
     """Split at ``;`` outside comments and quoted strings (RFC 5322 §3.2.2, §3.2.4)."""
+    if "(" not in value and '"' not in value and "\\" not in value:
+        return value.split(";")  # no comment, quote or escape: every ";" is at top level
     parts, depth, quoted, escaped, start = [], 0, False, False, 0
     for i, ch in enumerate(value):
         if escaped:
@@ -90,13 +92,28 @@ def _comment_after(piece: str) -> str:
     return _take_comment(m.group(3))[0] if m and m.group(3) else ""
 
 
+def _authserv_of(head: str) -> str:
+    """The first piece is the authserv-id unless it is a resinfo (Microsoft writes none)."""
+    return "" if _RESULT_HEAD.match(head) and "=" in head.split("(")[0] else head
+
+
 def _normalise(value: str) -> tuple[str, list[str]]:
     """authserv-id (may be "") and the resinfo pieces, receivers' deviations repaired."""
     pieces = [p.strip() for p in split_top(" ".join(value.split()))]
     head = pieces[0] if pieces else ""
-    authserv_id = "" if _RESULT_HEAD.match(head) and "=" in head.split("(")[0] else head
+    authserv_id = _authserv_of(head)
     rest = pieces[1:] if authserv_id or not head else pieces
     return authserv_id, [p for p in rest if p and "=" in p.split("(")[0]]
+
+
+def _head(value: str) -> str:
+    """``_normalise``'s first piece: the text up to the first ``;`` outside comments and quotes."""
+    text = " ".join(value.split())
+    end = text.find(";")
+    prefix = text if end < 0 else text[:end]
+    if "(" in prefix or '"' in prefix or "\\" in prefix:
+        return split_top(text)[0].strip()  # that ";" may sit inside a comment or quotes
+    return prefix.strip()
 
 
 def _name_of(authserv_id: str) -> str:
@@ -109,7 +126,7 @@ def results_authserv_id(value: str) -> str | None:
     A cheap test before the full parse (authres is slow): a header that cannot be the
     receiver's is never parsed.
     """
-    return None if len(value) > MAX_VALUE else _name_of(_normalise(value)[0])
+    return None if len(value) > MAX_VALUE else _name_of(_authserv_of(_head(value)))
 
 
 def arc_results_authserv_id(value: str) -> str | None:

@@ -13,6 +13,7 @@ from headercheck.options import CheckOptions
 from headercheck.results import Report
 
 T = TypeVar("T")
+_DEFAULT_OPTIONS = CheckOptions()  # frozen: one instance serves every call without options
 
 
 def _guard(what: str, fn: Callable[[], T], fallback: T, errors: list[str]) -> T:
@@ -53,7 +54,7 @@ def check(
     message = parse_message(source)
     return check_message(
         message, resolver, ip=ip, mail_from=mail_from, helo=helo, receiver=receiver,
-        now=to_timestamp(now), options=options or CheckOptions(),
+        now=to_timestamp(now), options=options or _DEFAULT_OPTIONS,
     )
 
 
