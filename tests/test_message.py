@@ -126,3 +126,16 @@ def test_line_endings_match_the_plain_definition(data: bytes) -> None:
     bare_cr = re.search(rb"\r(?!\n)", step) is not None
     assert raw == re.sub(rb"\r(?!\n)", b"\r\n", step)
     assert endings == ("CR" if bare_cr else "LF" if bare_lf else "CRLF")
+
+
+@settings(max_examples=600, derandomize=True, database=None)
+@given(st.lists(st.sampled_from([b"\r\n", b"\n", b"\r", b" ", b"\t", b"a", b"\r\n ", b"\r\n\t", b"\xff"]),
+                max_size=12).map(b"".join))
+def test_header_value_unfolds_as_the_regex(raw: bytes) -> None:
+    """Header.value's shortcut (every line end a fold) gives what RFC 5322 §2.2.3 unfolding gives."""
+    import re
+
+    from headercheck.message import Header
+
+    text = raw.decode("utf-8", "replace")
+    assert Header("X", raw).value == re.sub(r"\r?\n(?=[ \t])", "", text).strip()

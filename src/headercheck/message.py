@@ -51,7 +51,11 @@ class Header:
         Computed once per header (a frozen dataclass without slots keeps it in ``__dict__``).
         """
         text = self.raw.decode("utf-8", "replace")
-        return _UNFOLD.sub("", text).strip() if "\n" in text else text.strip()
+        if "\n" not in text:
+            return text.strip()
+        if text.count("\n") == text.count("\r\n ") + text.count("\r\n\t"):
+            return text.replace("\r\n", "").strip()  # every line end is a fold: no regex needed
+        return _UNFOLD.sub("", text).strip()
 
     @cached_property
     def lname(self) -> str:
