@@ -204,3 +204,13 @@ def test_any_chain_gives_an_envelope(values: list[str], receiver: str | None) ->
     raw = "".join(f"Received: {v}\n" for v in values) + "From: a@b.example\n\nbody\n"
     e = find_envelope(parse_message(raw.encode()), receiver=receiver)
     assert isinstance(e.notes, tuple)
+
+
+def test_receiver_profiles_are_remembered_only_for_dns_sized_names() -> None:
+    from headercheck._trust import GMAIL, _profile_of_memo, profile_of
+
+    assert profile_of("MX.Google.com.") is GMAIL and profile_of("mx.example") is None
+    before = _profile_of_memo.cache_info().currsize
+    giant = "a" * 300 + ".mx.google.com"
+    assert profile_of(giant) is GMAIL  # same answer, not kept
+    assert _profile_of_memo.cache_info().currsize == before

@@ -37,11 +37,23 @@ OUTLOOK = Profile("outlook", "protection.outlook.com", re.compile(r"(^|\.)outloo
 PROFILES = (GMAIL, YAHOO, OUTLOOK)
 
 
-@lru_cache(maxsize=1024)
 def profile_of(host: str | None) -> Profile | None:
-    """The known receiver family a host name or authserv-id belongs to (remembered: pure)."""
+    """The known receiver family a host name or authserv-id belongs to.
+
+    A pure function of the name, remembered for names no longer than a DNS name can be (a
+    hostile header's giant token is looked at each time instead of kept).
+    """
+    if host is not None and len(host) > 255:
+        return _profile_of(host)
+    return _profile_of_memo(host)
+
+
+def _profile_of(host: str | None) -> Profile | None:
     name = (host or "").rstrip(".").lower()
     return next((p for p in PROFILES if name and p.family.search(name)), None)
+
+
+_profile_of_memo = lru_cache(maxsize=1024)(_profile_of)
 
 
 @lru_cache(maxsize=4096)
