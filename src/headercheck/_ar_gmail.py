@@ -8,8 +8,9 @@ a ``/``; comments only where Gmail is seen to write one.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from headercheck._ar_common import Resinfo, auid, clause, client_ip, domain_of, fold, mail_from, prop
+from headercheck._ar_common import auid, clause, client_ip, domain_of, fold, mail_from, prop
 from headercheck._ar_parse import parse_results
 from headercheck._kinds import dkim_kind
 from headercheck.checks import _spf_text as spf_text
@@ -31,7 +32,7 @@ _DKIM: dict[str, tuple[str, str]] = {
 }
 
 
-def _dkim(sig: DkimResult) -> Resinfo:
+def _dkim(sig: DkimResult) -> Any:
     result, comment = _DKIM.get(dkim_kind(sig), (sig.result.value, ""))
     if sig.result is Result.PASS:
         result, comment = "pass", ""
@@ -53,7 +54,7 @@ def _mailfrom_value(address: str) -> str:
     return f'"{address}"' if "=" in address.partition("@")[0] else address
 
 
-def _spf(report: Report) -> list[Resinfo]:
+def _spf(report: Report) -> list[Any]:
     if report.spf is None or not client_ip(report):
         return []  # the receiver always knows the client IP: no IP, no verdict to show
     address = mail_from(report)
@@ -84,7 +85,7 @@ def _arc_comment(arc: ArcResult) -> str:
     return " ".join(parts)
 
 
-def _arc(report: Report) -> list[Resinfo]:
+def _arc(report: Report) -> list[Any]:
     arc = report.arc
     if arc is None or arc.result is Result.NONE:
         return []
@@ -99,7 +100,7 @@ def dmarc_comment(dm: DmarcResult) -> str:
     return dm.gmail_comment if dm.policy else ""
 
 
-def _dmarc(report: Report) -> list[Resinfo]:
+def _dmarc(report: Report) -> list[Any]:
     dm = report.dmarc
     if dm is None or dm.result is Result.NONE:
         return []  # Gmail writes no dmarc= clause when the domain publishes no record (§1.1 1A)
@@ -107,7 +108,7 @@ def _dmarc(report: Report) -> list[Resinfo]:
                    props=[prop("header", "from", dm.from_domain or report.from_domain)])]
 
 
-def clauses(report: Report) -> list[Resinfo]:
+def clauses(report: Report) -> list[Any]:
     """Gmail's resinfos in Gmail's order: dkim (per signature), arc, spf, dmarc."""
     return [_dkim(s) for s in report.dkim] + _arc(report) + _spf(report) + _dmarc(report)
 

@@ -1,4 +1,4 @@
-"""The ``rfc`` style: a clean RFC 8601 header as authres writes it, every registered property.
+"""The ``rfc`` style: a clean RFC 8601 header written by authres, every registered property.
 
 Properties (IANA Email Authentication Parameters): dkim header.d/i/s/a/b (RFC 6008, RFC 8601
 §2.7.1), spf smtp.mailfrom and smtp.helo (§2.7.2), iprev policy.iprev (§2.7.3), arc
@@ -8,7 +8,11 @@ header.oldest-pass and smtp.remote-ip (RFC 8617 §10.1), dmarc header.from and p
 
 from __future__ import annotations
 
-from headercheck._ar_common import Resinfo, auid, clause, client_ip, header_value, mail_from, prop
+from typing import Any
+
+import authres
+
+from headercheck._ar_common import auid, clause, client_ip, mail_from, prop
 from headercheck.results import DkimResult, Report, Result
 
 AUTHSERV_ID = "headercheck"
@@ -18,7 +22,7 @@ def _reason(result: Result, text: str) -> str | None:
     return text if result is not Result.PASS and text else None
 
 
-def _dkim(sig: DkimResult) -> Resinfo:
+def _dkim(sig: DkimResult) -> Any:
     # header.b goes last: a quoted pvalue must end its resinfo for authres to read it back.
     props = [
         prop("header", "d", sig.domain), prop("header", "i", auid(sig)),
@@ -28,7 +32,7 @@ def _dkim(sig: DkimResult) -> Resinfo:
     return clause("dkim", sig.result.value, reason=_reason(sig.result, sig.reason), props=props)
 
 
-def _spf(report: Report) -> list[Resinfo]:
+def _spf(report: Report) -> list[Any]:
     out = []
     if report.spf is not None:
         spf = report.spf
@@ -42,7 +46,7 @@ def _spf(report: Report) -> list[Resinfo]:
     return out
 
 
-def _iprev(report: Report) -> list[Resinfo]:
+def _iprev(report: Report) -> list[Any]:
     if report.iprev is None:
         return []
     rev = report.iprev
@@ -52,7 +56,7 @@ def _iprev(report: Report) -> list[Resinfo]:
                    props=[prop("policy", "iprev", ip, name or None)])]
 
 
-def _arc(report: Report) -> list[Resinfo]:
+def _arc(report: Report) -> list[Any]:
     if report.arc is None:
         return []
     arc = report.arc
@@ -61,7 +65,7 @@ def _arc(report: Report) -> list[Resinfo]:
     return [clause("arc", arc.result.value, reason=_reason(arc.result, arc.reason), props=props)]
 
 
-def _dmarc(report: Report) -> list[Resinfo]:
+def _dmarc(report: Report) -> list[Any]:
     if report.dmarc is None:
         return []
     dm = report.dmarc
@@ -70,7 +74,7 @@ def _dmarc(report: Report) -> list[Resinfo]:
     return [clause("dmarc", dm.result.value, reason=_reason(dm.result, dm.reason), props=props)]
 
 
-def clauses(report: Report) -> list[Resinfo]:
+def clauses(report: Report) -> list[Any]:
     """Every resinfo in the rfc style, in the order dkim, spf, iprev, arc, dmarc."""
     out = [_dkim(s) for s in report.dkim]
     if not report.dkim:
@@ -80,5 +84,6 @@ def clauses(report: Report) -> list[Resinfo]:
 
 def render(report: Report) -> str:
     """The header value, exactly as authres writes it."""
-    return header_value(AUTHSERV_ID, clauses(report))
+    header = authres.AuthenticationResultsHeader(authserv_id=AUTHSERV_ID, results=clauses(report))
+    return str(header.header_value())
 

@@ -11,8 +11,9 @@ exists: ``dmarc=fail(p=…)`` is written by analogy.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from headercheck._ar_common import Resinfo, auid, clause, client_ip, domain_of, fold, mail_from, prop
+from headercheck._ar_common import auid, clause, client_ip, domain_of, fold, mail_from, prop
 from headercheck.checks import _spf_text as spf_text
 from headercheck.results import DkimResult, DmarcResult, Report, Result
 
@@ -26,7 +27,7 @@ def _dkim_result(sig: DkimResult) -> str:
     return "temperror" if sig.result is Result.TEMPERROR else "perm_fail"
 
 
-def _dkim(report: Report) -> list[Resinfo]:
+def _dkim(report: Report) -> list[Any]:
     if not report.dkim:
         return [clause("dkim", "unknown")]
     return [clause("dkim", _dkim_result(s),
@@ -34,7 +35,7 @@ def _dkim(report: Report) -> list[Resinfo]:
             for s in report.dkim]
 
 
-def _spf(report: Report) -> list[Resinfo]:
+def _spf(report: Report) -> list[Any]:
     if report.spf is None or not client_ip(report):
         return []  # the receiver always knows the client IP: no IP, no verdict to show
     domain = report.spf.domain or domain_of(mail_from(report))
@@ -57,7 +58,7 @@ def dmarc_comment(dm: DmarcResult) -> str:
     return text
 
 
-def _dmarc(report: Report) -> list[Resinfo]:
+def _dmarc(report: Report) -> list[Any]:
     dm = report.dmarc
     if dm is None:
         return []
@@ -72,7 +73,7 @@ def _glue(resinfo: str) -> str:
     return re.sub(r"^(dmarc=[a-z_]+) \(", r"\1(", resinfo)
 
 
-def clauses(report: Report) -> list[Resinfo]:
+def clauses(report: Report) -> list[Any]:
     """Yahoo's resinfos in Yahoo's order: dkim, spf, dmarc."""
     return _dkim(report) + _spf(report) + _dmarc(report)
 
