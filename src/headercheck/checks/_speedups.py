@@ -39,6 +39,7 @@ _enabled = os.environ.get("HEADERCHECK_SPEEDUPS", "1") != "0"
 _LOCK = threading.Lock()
 _ORIGINAL_RSA_VERIFY = dkim.crypto.RSASSA_PKCS1_v1_5_verify
 _SPACE_RUN = re.compile(rb"  +")
+_SPACE_CRLF = re.compile(rb" \r\n")
 _FIELD = re.compile(rb"([\x21-\x7e]+?):")  # dkimpy's rfc822_parse field-name pattern
 _KEYS: dict[tuple[int, int], rsa.RSAPublicKey | None] = {}
 _MAX_KEYS = 4096
@@ -66,8 +67,8 @@ def relaxed_body(body: bytes) -> bytes:
         body = body.replace(b"\t", b" ")
     if b"  " in body:  # one pass: a literal-prefix regex beats repeated bytes.replace here
         body = _SPACE_RUN.sub(b" ", body)
-    if b" \r\n" in body:
-        body = body.replace(b" \r\n", b"\r\n")
+    if b" \r\n" in body:  # the same: a literal pattern scans once, bytes.replace twice
+        body = _SPACE_CRLF.sub(b"\r\n", body)
     return bytes(canon.correct_empty_body(canon.strip_trailing_lines(body)))
 
 
@@ -162,11 +163,17 @@ def _openssl_verify(hasher: Any, signature: bytes, key: _RsaKey) -> bool | None:
     """
     modulus = key["modulus"]
     modlen = (modulus.bit_length() + 7) // 8
-    if key.openssl is None or len(signature) != modlen:
-        return None
-    if int.from_bytes(signature, "big") >= modulus:
+    if key.openssl is None or len(signature) != modlen or int.from_bytes(signature, "big") >= modulus:
         return None
     expected = dkim.crypto.EMSA_PKCS1_v1_5_encode(hasher, modlen)  # raises as dkimpy does
+    return _openssl_verify_block(expected, signature, key)
+
+
+def _openssl_verify_block(expected: bytes, signature: bytes, key: _RsaKey) -> bool | None:
+    """Does the signature recover dkimpy's encoded block ``expected``? None: dkimpy decides."""
+    modlen = len(expected)
+    if key.openssl is None or len(signature) != modlen or int.from_bytes(signature, "big") >= key["modulus"]:
+        return None
     try:
         info = key.openssl.recover_data_from_signature(signature, padding.PKCS1v15(), None)
     except InvalidSignature:

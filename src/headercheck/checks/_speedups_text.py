@@ -4,7 +4,9 @@
   being verified, RFC 6376 §3.7): its nested ``(FWS base64-char)*`` repetition costs about
   95 ns per byte, some 30 µs per signature. The same substitution is done here with two flat
   patterns (see ``strip_b_tag``);
-- ``dkim.util.parse_tag_value`` (RFC 6376 §3.2) without a regular expression per tag.
+- ``dkim.util.parse_tag_value`` (RFC 6376 §3.2) without a regular expression per tag;
+- ``dkim.validate_signature_fields`` (RFC 6376 §6.1.1) of a DKIM-Signature without t=/x=, its
+  patterns compiled once.
 
 Both are proved equal to dkimpy's on generated inputs (tests/test_speedups_text.py).
 """
@@ -14,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from dkim import ValidationError
+from dkim.crypto import HASH_ALGORITHMS
 from dkim.util import DuplicateTag, InvalidTagSpec
 
 #: The start of dkimpy's RE_BTAG: ``[;\s]b FWS =``. Its FWS, ``((\s*\r?\n)?\s+)?``, matches
@@ -90,3 +94,44 @@ class BTagPattern:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.pattern_object, name)
+
+
+_BASE64 = re.compile(rb"[\s0-9A-Za-z+/]+[\s=]*$")
+_SPECIALS = re.compile(rb"[\(\)<>\[\]:;@\\,]")
+_LENGTH = re.compile(rb"\d{,76}$")
+_MANDATORY = (b"v", b"a", b"b", b"bh", b"d", b"h", b"s")
+
+
+def validate_signature_fields(sig: dict[bytes, bytes]) -> None:
+    """``dkim.validate_signature_fields(sig)`` for a DKIM-Signature without t= and x= (RFC 6376
+    §6.1.1): the same checks in the same order, the same exceptions; patterns compiled once and
+    whitespace counted by ``bytes.split`` (its whitespace is the ``\\s`` of a bytes pattern).
+
+    :raises dkim.ValidationError: a check failed.
+    :raises KeyError, IndexError: where dkimpy's own code raises them.
+    """
+    for field in _MANDATORY:
+        if field not in sig:
+            raise ValidationError(f"missing {field!r}=")
+    if sig[b"a"] not in HASH_ALGORITHMS:
+        raise ValidationError(f"unknown signature algorithm: {sig[b'a']!r}")
+    if _BASE64.match(sig[b"b"]) is None or len(b"".join(sig[b"b"].split())) % 4 != 0:
+        raise ValidationError(f"b= value is not valid base64 ({sig[b'b']!r})")
+    # dkimpy tests b= again here, not bh= (kept: the verdicts must be its own)
+    if _BASE64.match(sig[b"b"]) is None or len(b"".join(sig[b"bh"].split())) % 4 != 0:
+        raise ValidationError(f"bh= value is not valid base64 ({sig[b'bh']!r})")
+    if b"cv" in sig and sig[b"cv"] not in (b"pass", b"fail", b"none"):
+        raise ValidationError(f"cv= value is not valid ({sig[b'cv']!r})")
+    domain = sig[b"d"]
+    if domain.isascii() and _SPECIALS.search(domain):
+        raise ValidationError(f"d= value is not valid ({domain!r})")
+    if b"i" in sig and (not sig[b"i"].lower().endswith(domain.lower())
+                        or sig[b"i"][-len(domain) - 1] not in (64, 46)):
+        raise ValidationError(
+            f"i= domain is not a subdomain of d= (i={sig[b'i']!r} d={domain!r})")
+    if b"l" in sig and _LENGTH.match(sig[b"l"]) is None:
+        raise ValidationError(f"l= value is not a decimal integer ({sig[b'l']!r})")
+    if b"q" in sig and sig[b"q"] != b"dns/txt":
+        raise ValidationError(f"q= value is not dns/txt ({sig[b'q']!r})")
+    if sig[b"v"] != b"1":
+        raise ValidationError(f"v= value is not 1 ({sig[b'v']!r})")
