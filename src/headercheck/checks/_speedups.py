@@ -225,22 +225,24 @@ def parse_tag_value(tag_list: bytes) -> dict[bytes, bytes]:
     return dict(_ORIGINAL_PARSE_TAGS(tag_list))
 
 
-def split_message(message: bytes, crlf_only: bool = False) -> tuple[list[list[bytes]], bytes] | None:
+def split_message(message: bytes, crlf_only: bool = False,
+                  make_body: Callable[[Any], bytes] = bytes) -> tuple[list[list[bytes]], bytes] | None:
     """dkimpy's ``rfc822_parse`` result, splitting only the header section; None on bare LF.
 
     :param crlf_only: the caller guarantees no bare LF (e.g. ``Message.raw``): skip the scan.
+    :param make_body: builds the body from a view of its bytes (one copy).
     """
     if not crlf_only and message.count(b"\n") != message.count(b"\r\n"):
         return None
     if message.startswith(b"\r\n"):
-        return [], message[2:]
+        return [], make_body(memoryview(message)[2:])
     end = message.find(b"\r\n\r\n")
     if end >= 0:
-        head, body = message[:end], message[end + 4 :]
+        head, body = message[:end], make_body(memoryview(message)[end + 4 :])
     elif message.endswith(b"\r\n"):
-        head, body = message[:-2], b""
+        head, body = message[:-2], make_body(b"")
     else:
-        head, body = message, b""
+        head, body = message, make_body(b"")
     headers: list[list[bytes]] = []
     for line in head.split(b"\r\n"):
         if not line:
@@ -277,12 +279,12 @@ class FastVerify:
             super().set_message(None)  # type: ignore[misc]
             self.headers, self.body = last[1], last[2]
             return
-        parsed = split_message(message, self.crlf_only) if (_enabled and message) else None
+        parsed = split_message(message, self.crlf_only, _Body) if (_enabled and message) else None
         if parsed is None:
             super().set_message(message)  # type: ignore[misc]
             return
         super().set_message(None)  # type: ignore[misc]
-        self.headers, self.body = _Headers(parsed[0]), _Body(parsed[1])
+        self.headers, self.body = _Headers(parsed[0]), parsed[1]
         _last.parsed = (message, self.headers, self.body, self.crlf_only)
 
     def verify_sig_process(self, sig: Any, include_headers: Any, sig_header: Any, dnsfunc: Any) -> Any:

@@ -106,32 +106,39 @@ def body_hash(body: _Body, policy: Any, sig: dict[bytes, bytes], hash_name: byte
     return digest
 
 
-def _entries(headers: _Headers, relaxed: bool) -> tuple[list[bytes], dict[bytes, list[int]]]:
-    """The canonical header fields as hashed (``name:value``) and where each name occurs.
-
-    Built once per message and canonicalisation; positions are ascending, by lower-case name.
-    """
-    cache: dict[bool, Any] = headers.__dict__.setdefault("entries", {})
+def _positions(headers: _Headers, relaxed: bool) -> dict[bytes, list[int]]:
+    """Where each lower-case field name occurs (ascending), as ``select_headers`` compares names
+    of the canonical list; built once per message and canonicalisation."""
+    cache: dict[bool, dict[bytes, list[int]]] = headers.__dict__.setdefault("positions", {})
     found = cache.get(relaxed)
     if found is None:
-        fields = _FastRelaxed.canonicalize_headers(headers) if relaxed else headers
-        positions: dict[bytes, list[int]] = {}
-        for index, (name, _) in enumerate(fields):
-            positions.setdefault(name.lower(), []).append(index)
-        found = cache[relaxed] = ([name + b":" + value for name, value in fields], positions)
+        found = cache[relaxed] = {}
+        for index, (name, _) in enumerate(headers):
+            found.setdefault((name.lower().rstrip() if relaxed else name).lower(), []).append(index)
     return found
 
 
-def _selected(entries: list[bytes], positions: dict[bytes, list[int]], include: list[bytes]) -> list[bytes]:
+def _entry(headers: _Headers, relaxed: bool, index: int) -> bytes:
+    """Header field ``index`` as ``hash_headers`` hashes it (``name:value``); made once."""
+    cache: dict[tuple[bool, int], bytes] = headers.__dict__.setdefault("entries", {})
+    found = cache.get((relaxed, index))
+    if found is None:
+        name, value = relaxed_header(*headers[index]) if relaxed else headers[index]
+        found = cache[(relaxed, index)] = name + b":" + value
+    return found
+
+
+def _selected(headers: _Headers, relaxed: bool, include: list[bytes]) -> list[bytes]:
     """``dkim.select_headers``: each name in h= takes the next instance upwards, bottom first."""
+    positions = _positions(headers, relaxed)
     chosen: list[bytes] = []
     below: dict[bytes, int] = {}
     for name in include:
         found = positions.get(name, ())
-        k = bisect.bisect_left(found, below.get(name, len(entries))) - 1
+        k = bisect.bisect_left(found, below.get(name, len(headers))) - 1
         below[name] = found[k] if k >= 0 else 0
         if k >= 0:
-            chosen.append(entries[found[k]])
+            chosen.append(_entry(headers, relaxed, found[k]))
     return chosen
 
 
@@ -142,11 +149,10 @@ def _header_hasher(verifier: Any, policy: Any, include: list[bytes], sig_header:
     :raises LookupError: a canonicalisation this module does not know (dkimpy decides).
     """
     relaxed = {_FastRelaxed: True, _FastSimple: False}[policy.header_algorithm]
-    entries, positions = _entries(verifier.headers, relaxed)
     name, value = sig_header[0], dkim.RE_BTAG.sub(b"\\1", sig_header[1])
     if relaxed:
         name, value = relaxed_header(name, value)
-    parts = _selected(entries, positions, include)
+    parts = _selected(verifier.headers, relaxed, include)
     parts.append(name + b":" + value.rstrip())
     return dkim.HASH_ALGORITHMS[hash_name](b"".join(parts))
 
