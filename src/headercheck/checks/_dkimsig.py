@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import dkim
 
 from headercheck.checks._speedups import parse_tag_value
+from headercheck.checks._speedups_text import unfold
 from headercheck.checks._speedups_verify import validate_fields
 from headercheck.dns import Answer, Status
 from headercheck.results import Result
@@ -31,7 +32,6 @@ MIN_RSA_BITS = 1024  # RFC 8301 §3.2
 #: RFC 6376 §3.5 d= / s=: dot-separated sub-domains (RFC 5321 §4.1.2); UTF-8 labels and the
 #: underscores some selectors carry in the wild are tolerated.
 _LABEL = rb"(?:[\w\x80-\xff](?:[\w\x80-\xff-]{0,61}[\w\x80-\xff])?)"
-_UNFOLD = re.compile(rb"\r?\n(?=[ \t])")
 NAME = re.compile(rb"%s(?:\.%s)*\.?" % (_LABEL, _LABEL))
 
 #: reason_code -> (result, reason text). The texts follow Gmail's comments where Gmail has one.
@@ -97,13 +97,6 @@ def parse_tags(raw: bytes) -> Tags:
     """
     tags: Tags = parse_tag_value(unfold(raw) if b"\n" in raw else raw)
     return tags
-
-
-def unfold(raw: bytes) -> bytes:
-    """``raw`` without the line breaks that precede WSP (RFC 5322 §2.2.3 unfolding)."""
-    if raw.count(b"\n") == raw.count(b"\r\n"):  # CRLF only: two literal replaces do it
-        return raw.replace(b"\r\n ", b" ").replace(b"\r\n\t", b"\t")
-    return _UNFOLD.sub(b"", raw)
 
 
 def compact(value: bytes) -> str:

@@ -34,13 +34,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from headercheck.checks import _speedups_text
+from headercheck.checks._speedups_text import split_message
 
 _enabled = os.environ.get("HEADERCHECK_SPEEDUPS", "1") != "0"
 _LOCK = threading.Lock()
 _ORIGINAL_RSA_VERIFY = dkim.crypto.RSASSA_PKCS1_v1_5_verify
 _SPACE_RUN = re.compile(rb"  +")
 _SPACE_CRLF = re.compile(rb" \r\n")
-_FIELD = re.compile(rb"([\x21-\x7e]+?):")  # dkimpy's rfc822_parse field-name pattern
 _KEYS: dict[tuple[int, int], rsa.RSAPublicKey | None] = {}
 _MAX_KEYS = 4096
 _UNSET = object()
@@ -225,37 +225,16 @@ def parse_tag_value(tag_list: bytes) -> dict[bytes, bytes]:
     return dict(_ORIGINAL_PARSE_TAGS(tag_list))
 
 
-def split_message(message: bytes, crlf_only: bool = False,
-                  make_body: Callable[[Any], bytes] = bytes) -> tuple[list[list[bytes]], bytes] | None:
-    """dkimpy's ``rfc822_parse`` result, splitting only the header section; None on bare LF.
-
-    :param crlf_only: the caller guarantees no bare LF (e.g. ``Message.raw``): skip the scan.
-    :param make_body: builds the body from a view of its bytes (one copy).
-    """
-    if not crlf_only and message.count(b"\n") != message.count(b"\r\n"):
-        return None
-    if message.startswith(b"\r\n"):
-        return [], make_body(memoryview(message)[2:])
-    end = message.find(b"\r\n\r\n")
-    if end >= 0:
-        head, body = message[:end], make_body(memoryview(message)[end + 4 :])
-    elif message.endswith(b"\r\n"):
-        head, body = message[:-2], make_body(b"")
-    else:
-        head, body = message, make_body(b"")
-    headers: list[list[bytes]] = []
-    for line in head.split(b"\r\n"):
-        if not line:
-            break
-        if line[0] in (0x09, 0x20):
-            headers[-1][1] += line + b"\r\n"  # IndexError on a leading fold, as in dkimpy
-            continue
-        m = _FIELD.match(line)
-        if m is not None:
-            headers.append([m.group(1), line[m.end(0) :] + b"\r\n"])
-        elif not line.startswith(b"From "):
-            raise dkim.MessageFormatError(f"Unexpected characters in RFC822 header: {line!r}")
-    return headers, body
+def remember_split(message: bytes, fields: list[tuple[bytes, bytes]]) -> None:
+    """Let this thread's next ``FastVerify`` of message (CRLF only) take its header fields as
+    split by the caller, when ``split_from_fields`` proves them dkimpy's; else it splits."""
+    last = getattr(_last, "parsed", None)
+    if not _enabled or (last is not None and last[0] is message):
+        return
+    found = _speedups_text.split_from_fields(message, fields)
+    if found is not None:
+        headers, start = found
+        _last.parsed = (message, _Headers(headers), _Body(memoryview(message)[start:]), True)
 
 
 class FastVerify:

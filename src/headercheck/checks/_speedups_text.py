@@ -14,9 +14,10 @@ Both are proved equal to dkimpy's on generated inputs (tests/test_speedups_text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from dkim import ValidationError
+from dkim import MessageFormatError, ValidationError
 from dkim.crypto import HASH_ALGORITHMS
 from dkim.util import DuplicateTag, InvalidTagSpec
 
@@ -135,3 +136,80 @@ def validate_signature_fields(sig: dict[bytes, bytes]) -> None:
         raise ValidationError(f"q= value is not dns/txt ({sig[b'q']!r})")
     if sig[b"v"] != b"1":
         raise ValidationError(f"v= value is not 1 ({sig[b'v']!r})")
+
+
+_FIELD = re.compile(rb"([\x21-\x7e]+?):")  # dkimpy's rfc822_parse field-name pattern
+
+
+def split_message(message: bytes, crlf_only: bool = False,
+                  make_body: Callable[[Any], bytes] = bytes) -> tuple[list[list[bytes]], bytes] | None:
+    """dkimpy's ``rfc822_parse`` result, splitting only the header section; None on bare LF.
+
+    :param crlf_only: the caller guarantees no bare LF (e.g. ``Message.raw``): skip the scan.
+    :param make_body: builds the body from a view of its bytes (one copy).
+    """
+    if not crlf_only and message.count(b"\n") != message.count(b"\r\n"):
+        return None
+    if message.startswith(b"\r\n"):
+        return [], make_body(memoryview(message)[2:])
+    end = message.find(b"\r\n\r\n")
+    if end >= 0:
+        head, body = message[:end], make_body(memoryview(message)[end + 4 :])
+    elif message.endswith(b"\r\n"):
+        head, body = message[:-2], make_body(b"")
+    else:
+        head, body = message, make_body(b"")
+    headers: list[list[bytes]] = []
+    for line in head.split(b"\r\n"):
+        if not line:
+            break
+        if line[0] in (0x09, 0x20):
+            headers[-1][1] += line + b"\r\n"  # IndexError on a leading fold, as in dkimpy
+            continue
+        m = _FIELD.match(line)
+        if m is not None:
+            headers.append([m.group(1), line[m.end(0) :] + b"\r\n"])
+        elif not line.startswith(b"From "):
+            raise MessageFormatError(f"Unexpected characters in RFC822 header: {line!r}")
+    return headers, body
+
+
+_NAMES = re.compile(rb"[\x21-\x39\x3b-\x7e]+(?:\n[\x21-\x39\x3b-\x7e]+)*")
+
+
+def split_from_fields(
+    message: bytes, fields: list[tuple[bytes, bytes]]
+) -> tuple[list[list[bytes]], int] | None:
+    """``split_message``'s header list (and where the body starts) from fields split already.
+
+    None unless provably the same: the names hold no colon, WSP or control (so dkimpy's lazy
+    name pattern ends at the colon after each), each field starts the only line of the header
+    section that does not begin with WSP before the next field, and the fields rebuild the
+    section byte for byte. The message must hold no bare LF (``Message.raw``).
+    """
+    if not message or message.startswith(b"\r\n"):
+        return ([], 2) if message and not fields else None
+    end = message.find(b"\r\n\r\n")
+    if end >= 0:
+        head, body_start = message[:end], end + 4
+    else:
+        head = message[:-2] if message.endswith(b"\r\n") else message
+        body_start = len(message)
+    if not fields or _NAMES.fullmatch(b"\n".join([name for name, _ in fields])) is None:
+        return None
+    starts = head.count(b"\r\n") + 1 - head.count(b"\r\n ") - head.count(b"\r\n\t")
+    if starts != len(fields):
+        return None
+    if b"".join([part for name, value in fields for part in (name, b":", value, b"\r\n")]) != head + b"\r\n":
+        return None
+    return [[name, value + b"\r\n"] for name, value in fields], body_start
+
+
+_UNFOLD = re.compile(rb"\r?\n(?=[ \t])")
+
+
+def unfold(raw: bytes) -> bytes:
+    """``raw`` without the line breaks that precede WSP (RFC 5322 §2.2.3 unfolding)."""
+    if raw.count(b"\n") == raw.count(b"\r\n"):  # CRLF only: two literal replaces do it
+        return raw.replace(b"\r\n ", b" ").replace(b"\r\n\t", b"\t")
+    return _UNFOLD.sub(b"", raw)

@@ -27,9 +27,11 @@ from typing import Any
 
 import dkim
 import dkim.canonicalization as canon
+from dkim.util import InvalidTagValueList
 
 from headercheck.checks import _speedups, _speedups_text
 from headercheck.checks._speedups import (
+    FastVerify,
     _Body,
     _FastRelaxed,
     _FastSimple,
@@ -39,6 +41,9 @@ from headercheck.checks._speedups import (
     relaxed_header,
 )
 
+Tags = dict[bytes, bytes]
+#: dkimpy's (name, value) of a DKIM-Signature and its parse of the value
+Prepared = tuple[tuple[bytes, bytes], Tags]
 _H_SPLIT = re.compile(rb"\s*:\s*")
 _LOCK = threading.Lock()
 _MAX_KEYS = 4096
@@ -187,33 +192,62 @@ def validate_fields(sig: dict[bytes, bytes]) -> None:
         dkim.validate_signature_fields(sig)
 
 
-def _signature(verifier: Any, idx: int) -> tuple[Any, dict[bytes, bytes]] | None:
-    """Signature idx as dkimpy's ``verify_headerprep`` picks and parses it, or None."""
-    sigheaders = [(x, y) for x, y in verifier.headers if x.lower() == b"dkim-signature"]
-    if len(sigheaders) <= idx:
-        return None
-    sig = _speedups.parse_tag_value(sigheaders[idx][1])
-    validate_fields({k: v for k, v in sig.items() if k not in (b"t", b"x")})
-    return sigheaders[idx], sig
+def _sig_header(verifier: Any, idx: int) -> tuple[bytes, bytes] | None:
+    """DKIM-Signature idx as dkimpy's ``verify_headerprep`` picks it (the list kept per message)."""
+    headers = verifier.headers
+    found: list[tuple[bytes, bytes]] | None = headers.__dict__.get("signatures")
+    if found is None:
+        found = headers.__dict__["signatures"] = [
+            (x, y) for x, y in headers if x.lower() == b"dkim-signature"]
+    return found[idx] if idx < len(found) else None
 
 
-def fast_verify(verifier: Any, idx: int, dnsfunc: Any) -> bool | None:
-    """True where ``verifier.verify(idx=idx, dnsfunc=dnsfunc)`` is True; None: ask dkimpy."""
-    if not _speedups.speedups_enabled() or type(verifier.body) is not _Body or verifier.tlsrpt:
-        return None
-    if type(verifier.headers) is not _Headers:
+def _eligible(verifier: Any) -> bool:
+    return (_speedups.speedups_enabled() and type(verifier.body) is _Body
+            and type(verifier.headers) is _Headers and not verifier.tlsrpt)
+
+
+def read_signature(verifier: Any, idx: int, raw: bytes) -> tuple[Tags, Prepared] | None:
+    """Our tags of DKIM-Signature idx, whose value is ``raw`` (``_dkimsig.parse_tags(raw)``),
+    with dkimpy's own parse of it for ``fast_verify``; None unless dkimpy's split holds raw.
+
+    Unfolding (deleting CRLF before WSP) moves no ``;`` or ``=`` and commutes with ``strip``, so
+    unfolding each value dkimpy parsed gives ``parse_tags(raw)`` whenever no tag name holds a
+    line break (checked). The values differ only by CRLFs before WSP, which no check of
+    ``validate_signature_fields`` tells apart, so our check of the unfolded tags stands for it.
+    """
+    found = _sig_header(verifier, idx) if isinstance(verifier, FastVerify) and _eligible(verifier) else None
+    if found is not None and len(found[1]) == len(raw) + 2 and found[1].startswith(raw):
+        try:
+            sig = _speedups.parse_tag_value(found[1])
+        except InvalidTagValueList:
+            sig = None
+        if sig is not None and not any(b"\n" in key for key in sig):
+            tags = {k: _speedups_text.unfold(v) if b"\n" in v else v for k, v in sig.items()}
+            return tags, (found, sig)
+    return None
+
+
+def fast_verify(verifier: Any, idx: int, dnsfunc: Any, prepared: Prepared | None = None) -> bool | None:
+    """True where ``verifier.verify(idx=idx, dnsfunc=dnsfunc)`` is True; None: ask dkimpy.
+
+    :param prepared: from ``read_signature``, given only once our checks passed on its tags.
+    """
+    if not _eligible(verifier):
         return None
     try:
-        return _fast_verify(verifier, idx, dnsfunc)
+        if prepared is None:
+            found = _sig_header(verifier, idx)
+            if found is None:
+                return None
+            prepared = found, _speedups.parse_tag_value(found[1])
+            validate_fields({k: v for k, v in prepared[1].items() if k not in (b"t", b"x")})
+        return _fast_verify(verifier, prepared[0], prepared[1], dnsfunc)
     except Exception:  # noqa: BLE001 - in doubt: dkimpy's own path gives the verdict
         return None
 
 
-def _fast_verify(verifier: Any, idx: int, dnsfunc: Any) -> bool | None:
-    found = _signature(verifier, idx)
-    if found is None:
-        return None
-    sig_header, sig = found
+def _fast_verify(verifier: Any, sig_header: tuple[bytes, bytes], sig: Tags, dnsfunc: Any) -> bool | None:
     include = [x.lower() for x in _H_SPLIT.split(sig[b"h"])]
     name = sig[b"s"] + b"._domainkey." + sig[b"d"] + b"."
     record = dnsfunc(name, timeout=verifier.timeout)

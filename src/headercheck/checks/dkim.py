@@ -26,8 +26,8 @@ from headercheck.checks._dkimsig import (
     policy_verdict,
     signed_headers,
 )
-from headercheck.checks._speedups import FastVerify, parse_tag_value
-from headercheck.checks._speedups_verify import fast_verify, validate_fields
+from headercheck.checks._speedups import FastVerify, parse_tag_value, remember_split
+from headercheck.checks._speedups_verify import Prepared, fast_verify, read_signature, validate_fields
 from headercheck.dns import Resolver
 from headercheck.message import Header, Message
 from headercheck.results import DkimResult, Result
@@ -65,12 +65,13 @@ class Verifier(FastVerify, dkim.DKIM):  # type: ignore[misc]
         return sig, include_headers, sigheaders
 
 
-def make_verifier(raw: bytes) -> Verifier:
+def make_verifier(message: Message) -> Verifier:
     """The one place a dkimpy verifier is built for a message (minkey 0: RFC 8301 is ours).
 
     :raises dkim.MessageFormatError: dkimpy cannot split the header section.
     """
-    return Verifier(raw, minkey=0)
+    remember_split(message.raw, [(h.name.encode("ascii", "replace"), h.raw) for h in message.headers])
+    return Verifier(message.raw, minkey=0)
 
 
 def map_exception(exc: BaseException) -> Verdict:
@@ -130,7 +131,8 @@ def _unsigned_bytes(verifier: Verifier, tags: Tags) -> int:
 
 
 def _judge(
-    verifier: Verifier | Exception, base: Evidence, tags: Tags, dns: DkimpyDns, now: float
+    verifier: Verifier | Exception, base: Evidence, tags: Tags, dns: DkimpyDns, now: float,
+    prepared: Prepared | None = None,
 ) -> tuple[Verdict, KeyInfo | None, int]:
     """Signature rules, key rules, then dkimpy's cryptographic check (RFC 6376 §6.1).
 
@@ -143,7 +145,7 @@ def _judge(
     answer = dns.lookup(base["dns_name"])
     first: tuple[Verdict, KeyInfo | None, int] | None = None
     for index in range(min(max(1, len(answer.txt())), MAX_KEY_RECORDS)):
-        outcome = _judge_with_key(verifier, base, tags, dns, check_key(tags, answer, index))
+        outcome = _judge_with_key(verifier, base, tags, dns, check_key(tags, answer, index), prepared)
         if outcome[0].result in (Result.PASS, Result.POLICY):
             return outcome
         first = first or outcome
@@ -153,7 +155,8 @@ def _judge(
 
 
 def _judge_with_key(
-    verifier: Verifier | Exception, base: Evidence, tags: Tags, dns: DkimpyDns, key: KeyInfo
+    verifier: Verifier | Exception, base: Evidence, tags: Tags, dns: DkimpyDns, key: KeyInfo,
+    prepared: Prepared | None = None,
 ) -> tuple[Verdict, KeyInfo | None, int]:
     """One key record: its rules, then dkimpy's cryptographic check with that record."""
     if key.verdict is not None:
@@ -162,7 +165,7 @@ def _judge_with_key(
         raise verifier
     try:
         index = base["index"]
-        verified = fast_verify(verifier, index, dns) or verifier.verify(idx=index, dnsfunc=dns)
+        verified = fast_verify(verifier, index, dns, prepared) or verifier.verify(idx=index, dnsfunc=dns)
     except Exception as exc:  # noqa: BLE001 - every failure is a result (map_exception)
         return map_exception(exc), key, 0
     if not verified:
@@ -194,9 +197,10 @@ def _verify_one(
     key: KeyInfo | None = None
     unsigned = 0
     try:
-        tags = parse_tags(header.raw)
+        found = None if isinstance(verifier, Exception) else read_signature(verifier, index, header.raw)
+        tags, prepared = found if found is not None else (parse_tags(header.raw), None)
         base = describe(tags, index)
-        verdict, key, unsigned = _judge(verifier, base, tags, dns, now)
+        verdict, key, unsigned = _judge(verifier, base, tags, dns, now, prepared)
     except Exception as exc:  # noqa: BLE001 - every failure is a result (map_exception)
         verdict = map_exception(exc)
     return _finish(base if base is not None else _loose(header, index), verdict, key, unsigned)
@@ -225,7 +229,7 @@ def verify_dkim(
     dns = DkimpyDns(resolver)
     verifier: Verifier | Exception
     try:
-        verifier = make_verifier(message.raw)
+        verifier = make_verifier(message)
     except Exception as exc:  # noqa: BLE001 - reported on each signature via map_exception
         verifier = exc
     return tuple(
