@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from headercheck.checks import _speedups, _speedups_text
 from headercheck.checks._dkimsig import check_key
+from headercheck.checks._speedups import relaxed_body
 from headercheck.checks._speedups_verify import fast_verify, read_signature
 from headercheck.checks.dkim import Verifier, make_verifier, verify_dkim
 from headercheck.dns import Answer, CassetteResolver, Status
@@ -33,6 +34,13 @@ _VALUE = st.lists(st.sampled_from([b"a", b"Z", b"0", b"9", b"+", b"/", b"=", b"@
                   max_size=12).map(b"".join)
 _TAGS = st.dictionaries(st.sampled_from([b"v", b"a", b"b", b"bh", b"d", b"h", b"s", b"i", b"l", b"q",
                                          b"cv", b"c"]), _VALUE, max_size=12)
+
+
+@settings(max_examples=1500)
+@given(st.lists(st.sampled_from([b"a", b"b", b" ", b"\t", b"\r", b"\n", b"\r\n", b" \r\n", b"\r\n\r\n"]),
+                max_size=60).map(b"".join), st.integers(1, 12))
+def test_relaxed_body_in_windows_is_dkimpys(body: bytes, window: int) -> None:
+    assert relaxed_body(body, window) == dkim.canonicalization.Relaxed.canonicalize_body(body)
 
 
 def _dkimpy_fields(sig: dict[bytes, bytes]) -> Any:
@@ -164,5 +172,9 @@ def test_key_checks_are_remembered_per_algorithm_and_not_for_dns_failures() -> N
     assert first.verdict is not None and first.verdict.code == "key_hash_mismatch"
     assert check_key({b"a": b"rsa-sha1"}, answer) == first
     assert check_key({b"a": b"rsa-sha256"}, answer).verdict != first.verdict
+    strict = Answer("s._domainkey.example.com", "TXT", Status.NOERROR, ((b"v=DKIM1; t=s; p=AAAA",),))
+    same = check_key({b"a": b"rsa-sha256", b"d": b"example.com", b"i": b"@example.com"}, strict)
+    sub = check_key({b"a": b"rsa-sha256", b"d": b"example.com", b"i": b"@a.example.com"}, strict)
+    assert sub.verdict is not None and sub.verdict.code == "key_strict_identity" and sub != same
     failed = Answer("s._domainkey.example.com", "TXT", Status.SERVFAIL)
     assert check_key({b"a": b"rsa-sha256"}, failed).verdict.code == "key_unavailable"  # type: ignore[union-attr]

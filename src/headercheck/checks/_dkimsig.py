@@ -152,19 +152,23 @@ def check_times(tags: Tags, now: float) -> Verdict | None:
     return None
 
 
+#: every signature tag the key rules read (a= for h= and k=, d= and i= for t=s)
+_KEY_TAGS = (b"a", b"d", b"i")
+
+
 def check_key(tags: Tags, answer: Answer, index: int = 0) -> KeyInfo:
     """RFC 6376 §6.1.2 steps 2-7 and §3.6.1: is key record ``index`` usable for this signature?
 
-    A pure function of the answer, the index and a= (the only tag read): remembered (bounded),
-    except for DNS failures.
+    A pure function of the answer, the index and the signature's a=, d= and i= (the only tags
+    read): remembered (bounded), except for DNS failures.
     """
-    algorithm = tags.get(b"a")
-    if algorithm is None or answer.status.is_temporary:
-        return _check_key(algorithm, answer, index)
-    return _check_key_memo(algorithm, answer, index)
+    read = tuple(tags.get(tag) for tag in _KEY_TAGS)
+    if answer.status.is_temporary:
+        return _check_key(read, answer, index)
+    return _check_key_memo(read, answer, index)
 
 
-def _check_key(algorithm: bytes | None, answer: Answer, index: int) -> KeyInfo:
+def _check_key(read: tuple[bytes | None, ...], answer: Answer, index: int) -> KeyInfo:
     where = f"{answer.name} TXT"
     if answer.status.is_temporary:
         return KeyInfo(Verdict("key_unavailable", f"{where}: {answer.status.value}"))
@@ -180,16 +184,15 @@ def _check_key(algorithm: bytes | None, answer: Answer, index: int) -> KeyInfo:
         key = parse_tags(record)
     except dkim.util.InvalidTagValueList as exc:
         return KeyInfo(Verdict("bad_key_format", f"{where}: tag syntax error near {exc}"))
-    if algorithm is None:
-        raise KeyError(b"a")  # as tags[b"a"] would (check_signature requires a=)
-    return _judge_key(algorithm, key, record, where)
+    tags = {tag: value for tag, value in zip(_KEY_TAGS, read, strict=True) if value is not None}
+    return _judge_key(tags, key, record, where)
 
 
 _check_key_memo = functools.lru_cache(maxsize=4096)(_check_key)
 
 
-def _judge_key(algorithm: bytes, key: Tags, record: bytes, where: str) -> KeyInfo:
-    ktype, hash_name = ALGORITHMS[algorithm.strip().lower()]
+def _judge_key(tags: Tags, key: Tags, record: bytes, where: str) -> KeyInfo:
+    ktype, hash_name = ALGORITHMS[tags[b"a"].strip().lower()]
     key_k = key.get(b"k", b"rsa").strip().lower()
     if key.get(b"v", b"DKIM1").strip() != b"DKIM1":
         return KeyInfo(Verdict("bad_key_format", f"{where}: v= is not DKIM1"))
@@ -203,7 +206,7 @@ def _judge_key(algorithm: bytes, key: Tags, record: bytes, where: str) -> KeyInf
                                f"does not allow {hash_name.decode()}"), key_k.decode())
     if key_k != ktype:  # RFC 6376 §6.1.2 step 7
         return KeyInfo(Verdict("key_type_mismatch", f"{where}: k={key_k.decode(errors='replace')} "
-                               f"cannot verify a={algorithm.decode()}"), key_k.decode(errors="replace"))
+                               f"cannot verify a={tags[b'a'].decode()}"), key_k.decode(errors="replace"))
     services = [s.strip() for s in key.get(b"s", b"*").split(b":")]
     if b"*" not in services and b"email" not in services:  # RFC 6376 §3.6.1 s=
         return KeyInfo(Verdict("key_service_mismatch", f"{where}: s={key[b's'].decode(errors='replace')}"))
