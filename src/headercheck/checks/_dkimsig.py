@@ -26,6 +26,7 @@ Tags = dict[bytes, bytes]
 #: 5.3 h ahead of its receipt), so the slack is dkimpy's own: 10 hours. x= gets none.
 CLOCK_SKEW = 36000
 REQUIRED = (b"v", b"a", b"b", b"bh", b"d", b"h", b"s")  # RFC 6376 §3.5, §6.1.1
+_REQUIRED = frozenset(REQUIRED)
 ALGORITHMS = {b"rsa-sha1": (b"rsa", b"sha1"), b"rsa-sha256": (b"rsa", b"sha256"),
               b"ed25519-sha256": (b"ed25519", b"sha256")}  # RFC 6376 §3.3, RFC 8463 §3
 MIN_RSA_BITS = 1024  # RFC 8301 §3.2
@@ -112,15 +113,16 @@ def number(tags: Tags, tag: bytes) -> int | None:
 
 def signed_headers(tags: Tags) -> tuple[str, ...]:
     """The h= list, lower case (RFC 6376 §3.5)."""
-    return tuple(h.strip().lower() for h in compact(tags.get(b"h", b"")).split(":") if h.strip())
+    return tuple([h.strip().lower() for h in compact(tags.get(b"h", b"")).split(":") if h.strip()])
 
 
-def check_signature(tags: Tags, now: float) -> Verdict | None:
+def check_signature(tags: Tags, now: float, signed: tuple[str, ...] | None = None) -> Verdict | None:
     """RFC 6376 §6.1.1: validate the signature's tags, judging t= and x= against now.
 
+    :param signed: ``signed_headers(tags)``, when the caller has it already.
     :raises dkim.ValidationError: dkimpy's field checks (base64, i= vs d=, l=, q=) failed.
     """
-    missing = [t.decode() for t in REQUIRED if t not in tags]
+    missing = [] if tags.keys() >= _REQUIRED else [t.decode() for t in REQUIRED if t not in tags]
     if missing:
         return Verdict("bad_format", "missing required tag " + ", ".join(f"{m}=" for m in missing))
     if tags[b"v"].strip() != b"1":
@@ -131,8 +133,8 @@ def check_signature(tags: Tags, now: float) -> Verdict | None:
         if NAME.fullmatch(tags[tag].strip()) is None:
             return Verdict("bad_format", f"{tag.decode()}= is not a domain name")
     # dkimpy's checks, minus t= and x= which it judges by the wall clock (FIELDNOTES).
-    validate_fields({k: v for k, v in tags.items() if k not in (b"t", b"x")})
-    if "from" not in signed_headers(tags):
+    validate_fields(tags, untimed=True)
+    if "from" not in (signed_headers(tags) if signed is None else signed):
         return Verdict("from_not_signed", "h= does not list From (RFC 6376 §5.4)")
     return check_times(tags, now)
 
@@ -162,7 +164,7 @@ def check_key(tags: Tags, answer: Answer, index: int = 0) -> KeyInfo:
     A pure function of the answer, the index and the signature's a=, d= and i= (the only tags
     read): remembered (bounded), except for DNS failures.
     """
-    read = tuple(tags.get(tag) for tag in _KEY_TAGS)
+    read = (tags.get(b"a"), tags.get(b"d"), tags.get(b"i"))  # _KEY_TAGS
     if answer.status.is_temporary:
         return _check_key(read, answer, index)
     return _check_key_memo(read, answer, index)

@@ -181,11 +181,16 @@ def _signature_ok(pk: Any, ktag: bytes, hasher: Any, signature: bytes) -> bool:
     return False
 
 
-def validate_fields(sig: dict[bytes, bytes]) -> None:
+def validate_fields(sig: Tags, untimed: bool = False) -> None:
     """``dkim.validate_signature_fields(sig)``; its faster equal while the speed-ups are on.
 
+    :param untimed: leave t= and x= out (they are judged against the caller's now).
     :raises dkim.ValidationError: as dkimpy's does (and whatever else its code raises).
     """
+    if untimed and (b"t" in sig or b"x" in sig):
+        sig = dict(sig)
+        sig.pop(b"t", None)
+        sig.pop(b"x", None)
     if _speedups.speedups_enabled() and b"t" not in sig and b"x" not in sig:
         _speedups_text.validate_signature_fields(sig)
     else:
@@ -207,31 +212,29 @@ def _eligible(verifier: Any) -> bool:
             and type(verifier.headers) is _Headers and not verifier.tlsrpt)
 
 
-def read_signature(verifier: Any, idx: int, raw: bytes) -> tuple[Tags, Prepared] | None:
-    """Our tags of DKIM-Signature idx, whose value is ``raw`` (``_dkimsig.parse_tags(raw)``),
-    with dkimpy's own parse of it for ``fast_verify``; None unless dkimpy's split holds raw.
+def prepare(verifier: Any, idx: int, raw: bytes) -> Prepared | None:
+    """dkimpy's own parse of DKIM-Signature idx for ``fast_verify``, when dkimpy's split holds
+    the value ``raw`` our tags came from (``_dkimsig.parse_tags(raw)``); else None.
 
     Unfolding (deleting CRLF before WSP) moves no ``;`` or ``=`` and commutes with ``strip``, so
-    unfolding each value dkimpy parsed gives ``parse_tags(raw)`` whenever no tag name holds a
-    line break (checked). The values differ only by CRLFs before WSP, which no check of
-    ``validate_signature_fields`` tells apart, so our check of the unfolded tags stands for it.
+    our tags are dkimpy's with each value unfolded whenever no tag name holds a line break
+    (checked). The values differ only by CRLFs before WSP, which no check of
+    ``validate_signature_fields`` tells apart, so our check of our tags stands for it.
     """
     found = _sig_header(verifier, idx) if isinstance(verifier, FastVerify) and _eligible(verifier) else None
-    if found is not None and len(found[1]) == len(raw) + 2 and found[1].startswith(raw):
-        try:
-            sig = _speedups.parse_tag_value(found[1])
-        except InvalidTagValueList:
-            sig = None
-        if sig is not None and not any(b"\n" in key for key in sig):
-            tags = {k: _speedups_text.unfold(v) if b"\n" in v else v for k, v in sig.items()}
-            return tags, (found, sig)
-    return None
+    if found is None or len(found[1]) != len(raw) + 2 or not found[1].startswith(raw):
+        return None
+    try:
+        sig = _speedups.parse_tag_value(found[1])
+    except InvalidTagValueList:
+        return None
+    return (found, sig) if b"\n" not in b"".join(sig) else None
 
 
 def fast_verify(verifier: Any, idx: int, dnsfunc: Any, prepared: Prepared | None = None) -> bool | None:
     """True where ``verifier.verify(idx=idx, dnsfunc=dnsfunc)`` is True; None: ask dkimpy.
 
-    :param prepared: from ``read_signature``, given only once our checks passed on its tags.
+    :param prepared: from ``prepare``, given only once our checks passed on our tags.
     """
     if not _eligible(verifier):
         return None
@@ -241,7 +244,7 @@ def fast_verify(verifier: Any, idx: int, dnsfunc: Any, prepared: Prepared | None
             if found is None:
                 return None
             prepared = found, _speedups.parse_tag_value(found[1])
-            validate_fields({k: v for k, v in prepared[1].items() if k not in (b"t", b"x")})
+            validate_fields(prepared[1], untimed=True)
         return _fast_verify(verifier, prepared[0], prepared[1], dnsfunc)
     except Exception:  # noqa: BLE001 - in doubt: dkimpy's own path gives the verdict
         return None

@@ -27,7 +27,7 @@ from headercheck.checks._dkimsig import (
     signed_headers,
 )
 from headercheck.checks._speedups import FastVerify, parse_tag_value, remember_split
-from headercheck.checks._speedups_verify import Prepared, fast_verify, read_signature, validate_fields
+from headercheck.checks._speedups_verify import Prepared, fast_verify, prepare, validate_fields
 from headercheck.dns import Resolver
 from headercheck.message import Header, Message
 from headercheck.results import DkimResult, Result
@@ -58,7 +58,7 @@ class Verifier(FastVerify, dkim.DKIM):  # type: ignore[misc]
         except InvalidTagValueList as exc:
             raise dkim.MessageFormatError(exc) from exc
         self.signature_fields = sig
-        validate_fields({k: v for k, v in sig.items() if k not in (b"t", b"x")})
+        validate_fields(sig, untimed=True)
         self.domain, self.selector = sig[b"d"], sig[b"s"]
         include_headers = [x.lower() for x in re.split(rb"\s*:\s*", sig[b"h"])]
         self.include_headers = tuple(include_headers)
@@ -139,7 +139,7 @@ def _judge(
     Several key records at one name: each is tried in turn and the first that verifies wins;
     otherwise the first record's verdict is reported (RFC 6376 §6.1.2 step 3).
     """
-    early = check_signature(tags, now)
+    early = check_signature(tags, now, base["signed_headers"])
     if early is not None:
         return early, None, 0
     answer = dns.lookup(base["dns_name"])
@@ -197,8 +197,8 @@ def _verify_one(
     key: KeyInfo | None = None
     unsigned = 0
     try:
-        found = None if isinstance(verifier, Exception) else read_signature(verifier, index, header.raw)
-        tags, prepared = found if found is not None else (parse_tags(header.raw), None)
+        tags = parse_tags(header.raw)
+        prepared = None if isinstance(verifier, Exception) else prepare(verifier, index, header.raw)
         base = describe(tags, index)
         verdict, key, unsigned = _judge(verifier, base, tags, dns, now, prepared)
     except Exception as exc:  # noqa: BLE001 - every failure is a result (map_exception)
