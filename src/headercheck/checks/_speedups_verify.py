@@ -32,14 +32,13 @@ from dkim.util import InvalidTagValueList
 from headercheck.checks import _speedups, _speedups_text
 from headercheck.checks._speedups import (
     FastVerify,
-    _Body,
     _FastRelaxed,
     _FastSimple,
     _Headers,
     _openssl_verify_block,
     _RsaKey,
-    relaxed_header,
 )
+from headercheck.checks._speedups_text import relaxed_header
 
 Tags = dict[bytes, bytes]
 #: dkimpy's (name, value) of a DKIM-Signature and its parse of the value
@@ -93,21 +92,22 @@ def _prefix(hasher: Any, modlen: int) -> bytes | None:
     return prefix
 
 
-def body_hash(body: _Body, policy: Any, sig: dict[bytes, bytes], hash_name: bytes) -> bytes:
+def body_hash(body: bytes, policy: Any, sig: dict[bytes, bytes], hash_name: bytes) -> bytes:
     """The digest dkimpy's ``verify_sig_process`` compares with bh=, once per message and key.
 
     :raises ValueError: l= is not a number (dkimpy raises the same from ``int``).
     """
     limit = int(sig[b"l"]) if b"l" in sig else None
     key = (policy.body_algorithm.name, limit, hash_name)
-    hashes: dict[Any, bytes] = body.__dict__.setdefault("hashes", {})
-    digest = hashes.get(key)
+    forms = _speedups.body_forms(body)
+    assert forms is not None  # fast_verify checked it
+    digest = forms.get(key)
     if digest is None:
         canonical = policy.canonicalize_body(body)
         if limit is not None:
             canonical = canonical[:limit]
         digest = dkim.HASH_ALGORITHMS[hash_name](canonical).digest()
-        hashes[key] = digest
+        forms[key] = digest
     return digest
 
 
@@ -208,7 +208,7 @@ def _sig_header(verifier: Any, idx: int) -> tuple[bytes, bytes] | None:
 
 
 def _eligible(verifier: Any) -> bool:
-    return (_speedups.speedups_enabled() and type(verifier.body) is _Body
+    return (_speedups.speedups_enabled() and _speedups.body_forms(verifier.body) is not None
             and type(verifier.headers) is _Headers and not verifier.tlsrpt)
 
 

@@ -70,7 +70,8 @@ def make_verifier(message: Message) -> Verifier:
 
     :raises dkim.MessageFormatError: dkimpy cannot split the header section.
     """
-    remember_split(message.raw, [(h.name.encode("ascii", "replace"), h.raw) for h in message.headers])
+    fields = [(h.name.encode("ascii", "replace"), h.raw) for h in message.headers]
+    remember_split(message.raw, fields, message.body)
     return Verifier(message.raw, minkey=0)
 
 
