@@ -38,7 +38,7 @@ from headercheck.checks._speedups import (
     _openssl_verify_block,
     _RsaKey,
 )
-from headercheck.checks._speedups_text import relaxed_header
+from headercheck.checks._speedups_text import relaxed_header, strip_b_tag
 
 Tags = dict[bytes, bytes]
 #: dkimpy's (name, value) of a DKIM-Signature and its parse of the value
@@ -139,8 +139,10 @@ def _selected(headers: _Headers, relaxed: bool, include: list[bytes]) -> list[by
     chosen: list[bytes] = []
     below: dict[bytes, int] = {}
     for name in include:
-        found = positions.get(name, ())
-        k = bisect.bisect_left(found, below.get(name, len(headers))) - 1
+        found = positions.get(name)
+        if not found:
+            continue  # dkimpy notes 0 as the bound: nothing of that name is left either way
+        k = len(found) - 1 if name not in below else bisect.bisect_left(found, below[name]) - 1
         below[name] = found[k] if k >= 0 else 0
         if k >= 0:
             chosen.append(_entry(headers, relaxed, found[k]))
@@ -153,8 +155,10 @@ def _header_hasher(verifier: Any, policy: Any, include: list[bytes], sig_header:
 
     :raises LookupError: a canonicalisation this module does not know (dkimpy decides).
     """
-    relaxed = {_FastRelaxed: True, _FastSimple: False}[policy.header_algorithm]
-    name, value = sig_header[0], dkim.RE_BTAG.sub(b"\\1", sig_header[1])
+    relaxed = policy.header_algorithm is _FastRelaxed
+    if not relaxed and policy.header_algorithm is not _FastSimple:
+        raise LookupError(policy.header_algorithm)
+    name, value = sig_header[0], strip_b_tag(sig_header[1])  # RE_BTAG.sub(b"\\1", ...)
     if relaxed:
         name, value = relaxed_header(name, value)
     parts = _selected(verifier.headers, relaxed, include)
