@@ -7,12 +7,15 @@ against the injected ``now``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 import dkim
 
 from headercheck.checks._speedups import parse_tag_value
+from headercheck.checks._speedups_text import unfold
+from headercheck.checks._speedups_verify import validate_fields
 from headercheck.dns import Answer, Status
 from headercheck.results import Result
 
@@ -23,13 +26,13 @@ Tags = dict[bytes, bytes]
 #: 5.3 h ahead of its receipt), so the slack is dkimpy's own: 10 hours. x= gets none.
 CLOCK_SKEW = 36000
 REQUIRED = (b"v", b"a", b"b", b"bh", b"d", b"h", b"s")  # RFC 6376 §3.5, §6.1.1
+_REQUIRED = frozenset(REQUIRED)
 ALGORITHMS = {b"rsa-sha1": (b"rsa", b"sha1"), b"rsa-sha256": (b"rsa", b"sha256"),
               b"ed25519-sha256": (b"ed25519", b"sha256")}  # RFC 6376 §3.3, RFC 8463 §3
 MIN_RSA_BITS = 1024  # RFC 8301 §3.2
 #: RFC 6376 §3.5 d= / s=: dot-separated sub-domains (RFC 5321 §4.1.2); UTF-8 labels and the
 #: underscores some selectors carry in the wild are tolerated.
 _LABEL = rb"(?:[\w\x80-\xff](?:[\w\x80-\xff-]{0,61}[\w\x80-\xff])?)"
-_UNFOLD = re.compile(rb"\r?\n(?=[ \t])")
 NAME = re.compile(rb"%s(?:\.%s)*\.?" % (_LABEL, _LABEL))
 
 #: reason_code -> (result, reason text). The texts follow Gmail's comments where Gmail has one.
@@ -93,7 +96,7 @@ def parse_tags(raw: bytes) -> Tags:
 
     :raises dkim.util.InvalidTagValueList: the list is not valid tag=value syntax.
     """
-    tags: Tags = parse_tag_value(_UNFOLD.sub(b"", raw) if b"\n" in raw else raw)
+    tags: Tags = parse_tag_value(unfold(raw) if b"\n" in raw else raw)
     return tags
 
 
@@ -110,15 +113,16 @@ def number(tags: Tags, tag: bytes) -> int | None:
 
 def signed_headers(tags: Tags) -> tuple[str, ...]:
     """The h= list, lower case (RFC 6376 §3.5)."""
-    return tuple(h.strip().lower() for h in compact(tags.get(b"h", b"")).split(":") if h.strip())
+    return tuple([h.strip().lower() for h in compact(tags.get(b"h", b"")).split(":") if h.strip()])
 
 
-def check_signature(tags: Tags, now: float) -> Verdict | None:
+def check_signature(tags: Tags, now: float, signed: tuple[str, ...] | None = None) -> Verdict | None:
     """RFC 6376 §6.1.1: validate the signature's tags, judging t= and x= against now.
 
+    :param signed: ``signed_headers(tags)``, when the caller has it already.
     :raises dkim.ValidationError: dkimpy's field checks (base64, i= vs d=, l=, q=) failed.
     """
-    missing = [t.decode() for t in REQUIRED if t not in tags]
+    missing = [] if tags.keys() >= _REQUIRED else [t.decode() for t in REQUIRED if t not in tags]
     if missing:
         return Verdict("bad_format", "missing required tag " + ", ".join(f"{m}=" for m in missing))
     if tags[b"v"].strip() != b"1":
@@ -129,8 +133,8 @@ def check_signature(tags: Tags, now: float) -> Verdict | None:
         if NAME.fullmatch(tags[tag].strip()) is None:
             return Verdict("bad_format", f"{tag.decode()}= is not a domain name")
     # dkimpy's checks, minus t= and x= which it judges by the wall clock (FIELDNOTES).
-    dkim.validate_signature_fields({k: v for k, v in tags.items() if k not in (b"t", b"x")})
-    if "from" not in signed_headers(tags):
+    validate_fields(tags, untimed=True)
+    if "from" not in (signed_headers(tags) if signed is None else signed):
         return Verdict("from_not_signed", "h= does not list From (RFC 6376 §5.4)")
     return check_times(tags, now)
 
@@ -150,8 +154,23 @@ def check_times(tags: Tags, now: float) -> Verdict | None:
     return None
 
 
+#: every signature tag the key rules read (a= for h= and k=, d= and i= for t=s)
+_KEY_TAGS = (b"a", b"d", b"i")
+
+
 def check_key(tags: Tags, answer: Answer, index: int = 0) -> KeyInfo:
-    """RFC 6376 §6.1.2 steps 2-7 and §3.6.1: is key record ``index`` usable for this signature?"""
+    """RFC 6376 §6.1.2 steps 2-7 and §3.6.1: is key record ``index`` usable for this signature?
+
+    A pure function of the answer, the index and the signature's a=, d= and i= (the only tags
+    read): remembered (bounded), except for DNS failures.
+    """
+    read = (tags.get(b"a"), tags.get(b"d"), tags.get(b"i"))  # _KEY_TAGS
+    if answer.status.is_temporary:
+        return _check_key(read, answer, index)
+    return _check_key_memo(read, answer, index)
+
+
+def _check_key(read: tuple[bytes | None, ...], answer: Answer, index: int) -> KeyInfo:
     where = f"{answer.name} TXT"
     if answer.status.is_temporary:
         return KeyInfo(Verdict("key_unavailable", f"{where}: {answer.status.value}"))
@@ -167,7 +186,11 @@ def check_key(tags: Tags, answer: Answer, index: int = 0) -> KeyInfo:
         key = parse_tags(record)
     except dkim.util.InvalidTagValueList as exc:
         return KeyInfo(Verdict("bad_key_format", f"{where}: tag syntax error near {exc}"))
+    tags = {tag: value for tag, value in zip(_KEY_TAGS, read, strict=True) if value is not None}
     return _judge_key(tags, key, record, where)
+
+
+_check_key_memo = functools.lru_cache(maxsize=4096)(_check_key)
 
 
 def _judge_key(tags: Tags, key: Tags, record: bytes, where: str) -> KeyInfo:

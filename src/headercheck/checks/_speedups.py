@@ -1,28 +1,30 @@
 """Faster, equivalent paths through dkimpy's hot spots (FIELDNOTES: where dkimpy's time goes).
 
-- relaxed body canonicalisation (RFC 6376 §3.4.4) by ``bytes.replace`` and one literal-prefix
-  pattern instead of two character-class regexes, once per message and algorithm (DKIM and
-  ARC share it; l= is applied afterwards, as dkimpy does);
+- relaxed body canonicalisation (RFC 6376 §3.4.4) by ``bytes.replace`` and literal-prefix
+  patterns instead of two character-class regexes, skipping windows without WSP, once per
+  message and algorithm (DKIM and ARC share it; l= is applied afterwards, as dkimpy does);
 - RSA verification by OpenSSL (``cryptography``) instead of pure-Python ``pow``: the recovered
   PKCS#1 v1.5 block is compared with dkimpy's own encoding;
-- the message split once, only its header section line by line (bare LF: dkimpy's path);
+- the message split once (or taken from ``Message`` where provably the same), only its header
+  section line by line (bare LF: dkimpy's path);
 - each key record's ASN.1 parsed once per process.
 
 dkimpy reaches these through module globals, so hooks are installed once, at import: the
 ``dkim.canonicalization.ALGORITHMS`` entries, ``dkim.RSASSA_PKCS1_v1_5_verify`` and
-``dkim.evaluate_pk``. The first two do exactly what dkimpy does unless their argument is one of
-the marked objects (``_Body``, ``_Headers``, ``_RsaKey``) that only ``FastVerify`` verifiers
-create; the third remembers a pure function's results. ``dkim.parse_tag_value`` and
-``dkim.RE_BTAG.sub`` get byte-identical versions without per-byte regular expressions
-(``_speedups_text``) while the speed-ups are on. dkimpy used elsewhere is unaffected and
-nothing is switched while other threads verify. ``use_speedups(False)`` makes new verifiers take
-dkimpy's own paths end to end (the equivalence tests and ``bench/run`` compare both).
+``dkim.evaluate_pk``. The first two do exactly what dkimpy does unless their argument is the
+body this thread's ``FastVerify`` split last (``body_forms``) or a marked object (``_Headers``,
+``_RsaKey``) only ``FastVerify`` verifiers create; the third remembers a pure function's
+results. ``dkim.parse_tag_value`` and ``dkim.RE_BTAG.sub`` get byte-identical versions without
+per-byte regular expressions (``_speedups_text``) while the speed-ups are on. dkimpy used
+elsewhere is unaffected and nothing is switched while other threads verify.
+``use_speedups(False)`` makes new verifiers take dkimpy's own paths end to end (the equivalence
+tests and ``bench/run`` compare both). ``_speedups_verify`` adds a fast path for signatures
+that verify.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -34,16 +36,15 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from headercheck.checks import _speedups_text
+from headercheck.checks._speedups_text import relaxed_body, relaxed_header, split_message
 
 _enabled = os.environ.get("HEADERCHECK_SPEEDUPS", "1") != "0"
 _LOCK = threading.Lock()
 _ORIGINAL_RSA_VERIFY = dkim.crypto.RSASSA_PKCS1_v1_5_verify
-_SPACE_RUN = re.compile(rb"  +")
-_FIELD = re.compile(rb"([\x21-\x7e]+?):")  # dkimpy's rfc822_parse field-name pattern
 _KEYS: dict[tuple[int, int], rsa.RSAPublicKey | None] = {}
 _MAX_KEYS = 4096
 _UNSET = object()
-_last = threading.local()  # (message, headers, body, crlf_only): the last split in this thread
+_last = threading.local()  # (message, headers, body, crlf_only, forms): this thread's last split
 
 
 def use_speedups(enabled: bool) -> None:
@@ -57,39 +58,21 @@ def speedups_enabled() -> bool:
     return _enabled
 
 
-def relaxed_body(body: bytes) -> bytes:
-    """The relaxed body canonicalisation of RFC 6376 §3.4.4, byte-identical to dkimpy's.
-
-    Every run of WSP becomes one space, WSP before CRLF goes, trailing empty lines go.
-    """
-    if b"\t" in body:
-        body = body.replace(b"\t", b" ")
-    if b"  " in body:  # one pass: a literal-prefix regex beats repeated bytes.replace here
-        body = _SPACE_RUN.sub(b" ", body)
-    if b" \r\n" in body:
-        body = body.replace(b" \r\n", b"\r\n")
-    return bytes(canon.correct_empty_body(canon.strip_trailing_lines(body)))
+def body_forms(body: bytes) -> dict[Any, bytes] | None:
+    """The canonical forms (and body hashes) kept for body, when it is the body ``FastVerify``
+    split last in this thread (the same object); None otherwise: dkimpy's own paths then."""
+    last = getattr(_last, "parsed", None)
+    return last[4] if last is not None and last[2] is body else None
 
 
-class _Body(bytes):
-    """A message body that remembers its canonical forms (one verifier, one message)."""
-
-    def canonical(self, name: str, make: Callable[[bytes], bytes]) -> bytes:
-        done: bytes | None = self.__dict__.get(name)
-        if done is None:
-            done = make(bytes(self))
-            self.__dict__[name] = done
-        return done
-
-
-def relaxed_header(name: bytes, value: bytes) -> tuple[bytes, bytes]:
-    """One header field in relaxed canonical form (RFC 6376 §3.4.2), as dkimpy makes it."""
-    value = value.replace(b"\r\n", b"").replace(b"\n", b"")
-    if b"\t" in value:
-        value = value.replace(b"\t", b" ")
-    while b"  " in value:
-        value = value.replace(b"  ", b" ")
-    return name.lower().rstrip(), value.strip() + b"\r\n"
+def _canonical(body: bytes, name: str, make: Callable[[bytes], bytes]) -> bytes | None:
+    forms = body_forms(body)
+    if forms is None:
+        return None
+    done = forms.get(name)
+    if done is None:
+        done = forms[name] = make(body)
+    return done
 
 
 class _Headers(list[list[bytes]]):
@@ -111,9 +94,8 @@ class _FastRelaxed(canon.Relaxed):  # type: ignore[misc]
 
     @staticmethod
     def canonicalize_body(body: bytes) -> bytes:
-        if type(body) is _Body:
-            return body.canonical("relaxed", relaxed_body)
-        return bytes(canon.Relaxed.canonicalize_body(body))
+        done = _canonical(body, "relaxed", relaxed_body)
+        return done if done is not None else bytes(canon.Relaxed.canonicalize_body(body))
 
 
 class _FastSimple(canon.Simple):  # type: ignore[misc]
@@ -121,9 +103,8 @@ class _FastSimple(canon.Simple):  # type: ignore[misc]
 
     @staticmethod
     def canonicalize_body(body: bytes) -> bytes:
-        if type(body) is _Body:
-            return body.canonical("simple", canon.Simple.canonicalize_body)
-        return bytes(canon.Simple.canonicalize_body(body))
+        done = _canonical(body, "simple", canon.Simple.canonicalize_body)
+        return done if done is not None else bytes(canon.Simple.canonicalize_body(body))
 
 
 class _RsaKey(dict[str, int]):
@@ -162,11 +143,17 @@ def _openssl_verify(hasher: Any, signature: bytes, key: _RsaKey) -> bool | None:
     """
     modulus = key["modulus"]
     modlen = (modulus.bit_length() + 7) // 8
-    if key.openssl is None or len(signature) != modlen:
-        return None
-    if int.from_bytes(signature, "big") >= modulus:
+    if key.openssl is None or len(signature) != modlen or int.from_bytes(signature, "big") >= modulus:
         return None
     expected = dkim.crypto.EMSA_PKCS1_v1_5_encode(hasher, modlen)  # raises as dkimpy does
+    return _openssl_verify_block(expected, signature, key)
+
+
+def _openssl_verify_block(expected: bytes, signature: bytes, key: _RsaKey) -> bool | None:
+    """Does the signature recover dkimpy's encoded block ``expected``? None: dkimpy decides."""
+    modlen = len(expected)
+    if key.openssl is None or len(signature) != modlen or int.from_bytes(signature, "big") >= key["modulus"]:
+        return None
     try:
         info = key.openssl.recover_data_from_signature(signature, padding.PKCS1v15(), None)
     except InvalidSignature:
@@ -218,35 +205,19 @@ def parse_tag_value(tag_list: bytes) -> dict[bytes, bytes]:
     return dict(_ORIGINAL_PARSE_TAGS(tag_list))
 
 
-def split_message(message: bytes, crlf_only: bool = False) -> tuple[list[list[bytes]], bytes] | None:
-    """dkimpy's ``rfc822_parse`` result, splitting only the header section; None on bare LF.
-
-    :param crlf_only: the caller guarantees no bare LF (e.g. ``Message.raw``): skip the scan.
-    """
-    if not crlf_only and message.count(b"\n") != message.count(b"\r\n"):
-        return None
-    if message.startswith(b"\r\n"):
-        return [], message[2:]
-    end = message.find(b"\r\n\r\n")
-    if end >= 0:
-        head, body = message[:end], message[end + 4 :]
-    elif message.endswith(b"\r\n"):
-        head, body = message[:-2], b""
-    else:
-        head, body = message, b""
-    headers: list[list[bytes]] = []
-    for line in head.split(b"\r\n"):
-        if not line:
-            break
-        if line[0] in (0x09, 0x20):
-            headers[-1][1] += line + b"\r\n"  # IndexError on a leading fold, as in dkimpy
-            continue
-        m = _FIELD.match(line)
-        if m is not None:
-            headers.append([m.group(1), line[m.end(0) :] + b"\r\n"])
-        elif not line.startswith(b"From "):
-            raise dkim.MessageFormatError(f"Unexpected characters in RFC822 header: {line!r}")
-    return headers, body
+def remember_split(message: bytes, fields: list[tuple[bytes, bytes]], body: bytes) -> None:
+    """Let this thread's next ``FastVerify`` of message (CRLF only) take its header fields and
+    body as split by the caller, when ``split_from_fields`` proves the fields dkimpy's and body
+    is the rest of message; else it splits by itself."""
+    last = getattr(_last, "parsed", None)
+    if not _enabled or (last is not None and last[0] is message):
+        return
+    found = _speedups_text.split_from_fields(message, fields)
+    if found is not None:
+        headers, start = found
+        if len(body) != len(message) - start or not message.endswith(body):
+            body = message[start:]
+        _last.parsed = (message, _Headers(headers), body, True, {})
 
 
 class FastVerify:
@@ -260,7 +231,7 @@ class FastVerify:
     crlf_only = False
 
     def set_message(self, message: bytes | None) -> None:
-        """dkimpy's set_message; the message split once, its body marked for the caches.
+        """dkimpy's set_message; the message split once, its body's forms kept (``body_forms``).
 
         The DKIM and ARC verifiers of one message (the same bytes object, in this thread)
         share the split and the canonical forms; neither modifies them.
@@ -275,12 +246,12 @@ class FastVerify:
             super().set_message(message)  # type: ignore[misc]
             return
         super().set_message(None)  # type: ignore[misc]
-        self.headers, self.body = _Headers(parsed[0]), _Body(parsed[1])
-        _last.parsed = (message, self.headers, self.body, self.crlf_only)
+        self.headers, self.body = _Headers(parsed[0]), parsed[1]
+        _last.parsed = (message, self.headers, self.body, self.crlf_only, {})
 
     def verify_sig_process(self, sig: Any, include_headers: Any, sig_header: Any, dnsfunc: Any) -> Any:
         """dkimpy's verify_sig_process, with an RSA key marked for OpenSSL."""
-        if type(self.body) is _Body and self.ktag == b"rsa" and type(self.pk) is dict:
+        if self.ktag == b"rsa" and type(self.pk) is dict and body_forms(self.body) is not None:
             self.pk = _mark_key(self.pk)
         return super().verify_sig_process(sig, include_headers, sig_header, dnsfunc)  # type: ignore[misc]
 

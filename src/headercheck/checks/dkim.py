@@ -21,17 +21,19 @@ from headercheck.checks._dkimsig import (
     Verdict,
     check_key,
     check_signature,
-    compact,
     number,
     parse_tags,
     policy_verdict,
     signed_headers,
 )
-from headercheck.checks._speedups import FastVerify, parse_tag_value
+from headercheck.checks._speedups import FastVerify, parse_tag_value, remember_split
+from headercheck.checks._speedups_verify import Prepared, fast_verify, prepare, validate_fields
 from headercheck.dns import Resolver
 from headercheck.message import Header, Message
 from headercheck.results import DkimResult, Result
 
+#: DkimResult's evidence fields (everything but the verdict), by name
+Evidence = dict[str, Any]
 MAX_KEY_RECORDS = 5  # RFC 6376 §6.1.2 step 3 lets a verifier cycle through several key records
 
 
@@ -56,19 +58,21 @@ class Verifier(FastVerify, dkim.DKIM):  # type: ignore[misc]
         except InvalidTagValueList as exc:
             raise dkim.MessageFormatError(exc) from exc
         self.signature_fields = sig
-        dkim.validate_signature_fields({k: v for k, v in sig.items() if k not in (b"t", b"x")})
+        validate_fields(sig, untimed=True)
         self.domain, self.selector = sig[b"d"], sig[b"s"]
         include_headers = [x.lower() for x in re.split(rb"\s*:\s*", sig[b"h"])]
         self.include_headers = tuple(include_headers)
         return sig, include_headers, sigheaders
 
 
-def make_verifier(raw: bytes) -> Verifier:
+def make_verifier(message: Message) -> Verifier:
     """The one place a dkimpy verifier is built for a message (minkey 0: RFC 8301 is ours).
 
     :raises dkim.MessageFormatError: dkimpy cannot split the header section.
     """
-    return Verifier(raw, minkey=0)
+    fields = [(h.name.encode("ascii", "replace"), h.raw) for h in message.headers]
+    remember_split(message.raw, fields, message.body)
+    return Verifier(message.raw, minkey=0)
 
 
 def map_exception(exc: BaseException) -> Verdict:
@@ -98,19 +102,24 @@ def map_exception(exc: BaseException) -> Verdict:
     return Verdict("verify_error", text)
 
 
-def describe(tags: Tags, index: int) -> DkimResult:
-    """The evidence a signature carries, before any verdict (RFC 6376 §3.5)."""
-    text = {k: v.decode("utf-8", "replace").strip() for k, v in tags.items()}
-    domain, selector = text.get(b"d", ""), text.get(b"s", "")
-    return DkimResult(
-        Result.NONE, "", "", domain=domain, selector=selector,
-        auid=text.get(b"i") or (f"@{domain}" if domain else ""),
-        algorithm=text.get(b"a", ""), canonicalization=text.get(b"c", "simple/simple"),
-        header_b=compact(tags.get(b"b", b""))[:8], body_length=number(tags, b"l"),
-        timestamp=number(tags, b"t"), expiration=number(tags, b"x"),
-        signed_headers=signed_headers(tags),
-        dns_name=f"{selector}._domainkey.{domain}" if domain and selector else "", index=index,
-    )
+def _text(tags: Tags, tag: bytes) -> str:
+    value = tags.get(tag)
+    return "" if value is None else value.decode("utf-8", "replace").strip()
+
+
+def describe(tags: Tags, index: int) -> Evidence:
+    """The evidence a signature carries, before any verdict (RFC 6376 §3.5): DkimResult fields."""
+    domain, selector = _text(tags, b"d"), _text(tags, b"s")
+    return {
+        "domain": domain, "selector": selector,
+        "auid": _text(tags, b"i") or (f"@{domain}" if domain else ""),
+        "algorithm": _text(tags, b"a"),
+        "canonicalization": _text(tags, b"c") if b"c" in tags else "simple/simple",
+        "header_b": b"".join(tags.get(b"b", b"").split())[:8].decode("ascii", "replace"),
+        "body_length": number(tags, b"l"), "timestamp": number(tags, b"t"),
+        "expiration": number(tags, b"x"), "signed_headers": signed_headers(tags),
+        "dns_name": f"{selector}._domainkey.{domain}" if domain and selector else "", "index": index,
+    }
 
 
 def _unsigned_bytes(verifier: Verifier, tags: Tags) -> int:
@@ -123,30 +132,32 @@ def _unsigned_bytes(verifier: Verifier, tags: Tags) -> int:
 
 
 def _judge(
-    verifier: Verifier | Exception, base: DkimResult, tags: Tags, dns: DkimpyDns, now: float
+    verifier: Verifier | Exception, base: Evidence, tags: Tags, dns: DkimpyDns, now: float,
+    prepared: Prepared | None = None,
 ) -> tuple[Verdict, KeyInfo | None, int]:
     """Signature rules, key rules, then dkimpy's cryptographic check (RFC 6376 §6.1).
 
     Several key records at one name: each is tried in turn and the first that verifies wins;
     otherwise the first record's verdict is reported (RFC 6376 §6.1.2 step 3).
     """
-    early = check_signature(tags, now)
+    early = check_signature(tags, now, base["signed_headers"])
     if early is not None:
         return early, None, 0
-    answer = dns.lookup(base.dns_name)
+    answer = dns.lookup(base["dns_name"])
     first: tuple[Verdict, KeyInfo | None, int] | None = None
     for index in range(min(max(1, len(answer.txt())), MAX_KEY_RECORDS)):
-        outcome = _judge_with_key(verifier, base, tags, dns, check_key(tags, answer, index))
+        outcome = _judge_with_key(verifier, base, tags, dns, check_key(tags, answer, index), prepared)
         if outcome[0].result in (Result.PASS, Result.POLICY):
             return outcome
         first = first or outcome
-        dns.choose(base.dns_name, index + 1)
+        dns.choose(base["dns_name"], index + 1)
     assert first is not None
     return first
 
 
 def _judge_with_key(
-    verifier: Verifier | Exception, base: DkimResult, tags: Tags, dns: DkimpyDns, key: KeyInfo
+    verifier: Verifier | Exception, base: Evidence, tags: Tags, dns: DkimpyDns, key: KeyInfo,
+    prepared: Prepared | None = None,
 ) -> tuple[Verdict, KeyInfo | None, int]:
     """One key record: its rules, then dkimpy's cryptographic check with that record."""
     if key.verdict is not None:
@@ -154,7 +165,8 @@ def _judge_with_key(
     if isinstance(verifier, Exception):
         raise verifier
     try:
-        verified = verifier.verify(idx=base.index, dnsfunc=dns)
+        index = base["index"]
+        verified = fast_verify(verifier, index, dns, prepared) or verifier.verify(idx=index, dnsfunc=dns)
     except Exception as exc:  # noqa: BLE001 - every failure is a result (map_exception)
         return map_exception(exc), key, 0
     if not verified:
@@ -163,35 +175,33 @@ def _judge_with_key(
     return policy_verdict(tags, key, unsigned), key, unsigned
 
 
-def _finish(base: DkimResult, verdict: Verdict, key: KeyInfo | None, unsigned: int) -> DkimResult:
-    from dataclasses import replace
-
-    return replace(
-        base, result=verdict.result, reason_code=verdict.code, reason=verdict.reason,
-        detail=verdict.detail, key_bits=key.bits if key else None,
-        key_type=key.key_type if key else "", unsigned_bytes=unsigned,
-        key_testing=key.testing if key else False,
+def _finish(base: Evidence, verdict: Verdict, key: KeyInfo | None, unsigned: int) -> DkimResult:
+    return DkimResult(
+        verdict.result, verdict.code, verdict.reason, detail=verdict.detail,
+        key_bits=key.bits if key else None, key_type=key.key_type if key else "",
+        unsigned_bytes=unsigned, key_testing=key.testing if key else False, **base,
     )
 
 
-def _loose(header: Header, index: int) -> DkimResult:
+def _loose(header: Header, index: int) -> Evidence:
     """d= and s= read leniently from a signature whose tag list does not parse."""
     found = dict(re.findall(rb"(?:^|;)\s*([ds])\s*=\s*([^;\s]+)", header.raw))
     domain, selector = (found.get(k, b"").decode("utf-8", "replace") for k in (b"d", b"s"))
-    return DkimResult(Result.NONE, "", "", domain=domain, selector=selector,
-                      auid=f"@{domain}" if domain else "", index=index)
+    return {"domain": domain, "selector": selector, "auid": f"@{domain}" if domain else "",
+            "index": index}
 
 
 def _verify_one(
     verifier: Verifier | Exception, index: int, header: Header, dns: DkimpyDns, now: float
 ) -> DkimResult:
-    base: DkimResult | None = None
+    base: Evidence | None = None
     key: KeyInfo | None = None
     unsigned = 0
     try:
         tags = parse_tags(header.raw)
+        prepared = None if isinstance(verifier, Exception) else prepare(verifier, index, header.raw)
         base = describe(tags, index)
-        verdict, key, unsigned = _judge(verifier, base, tags, dns, now)
+        verdict, key, unsigned = _judge(verifier, base, tags, dns, now, prepared)
     except Exception as exc:  # noqa: BLE001 - every failure is a result (map_exception)
         verdict = map_exception(exc)
     return _finish(base if base is not None else _loose(header, index), verdict, key, unsigned)
@@ -220,7 +230,7 @@ def verify_dkim(
     dns = DkimpyDns(resolver)
     verifier: Verifier | Exception
     try:
-        verifier = make_verifier(message.raw)
+        verifier = make_verifier(message)
     except Exception as exc:  # noqa: BLE001 - reported on each signature via map_exception
         verifier = exc
     return tuple(
