@@ -7,15 +7,17 @@ from typing import Any
 
 from authres.core import AuthenticationResult, AuthenticationResultProperty
 
+from headercheck import _authres_speedups  # noqa: F401 - installs the faster quoting
 from headercheck.results import DkimResult, Report
 
 _UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
+_COMMENT_SPECIALS = re.compile(r"([()\\])")
 
 
 def comment_text(text: str) -> str:
     """Text made safe inside an RFC 5322 comment: printable ASCII, ( ) \\ escaped as quoted-pairs."""
     text = _UNPRINTABLE.sub("?", " ".join(text.split()))
-    return re.sub(r"([()\\])", r"\\\1", text)
+    return _COMMENT_SPECIALS.sub(r"\\\1", text)
 
 
 def prop(ptype: str, name: str, value: str, comment: str | None = None) -> Any:
