@@ -9,7 +9,6 @@ started early from a forkserver that has the check pipeline imported (workers st
 from __future__ import annotations
 
 import contextlib
-import gc
 import multiprocessing
 import os
 import sys
@@ -69,30 +68,20 @@ def can_fork() -> bool:
         return False
 
 
-def fork_pool(jobs: int) -> ProcessPoolExecutor:
+def fork_pool(jobs: int) -> Executor:
     """A pool of workers forked from this process now (call only when can_fork()).
 
     They inherit the check pipeline, the Public Suffix List and any offline DNS data already
     loaded here (warm_up runs here first, so its pages are shared). Standard streams are flushed
     first, so that no buffered output is written again by a worker.
     """
+    from headercheck._forkpool import ForkPool
+
     warm_up()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-    ctx = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=ignore_sigint)
-    # The workers' garbage collector leaves what they inherit alone (fewer pages copied), and
-    # this process collects as before (unless the caller froze objects itself: left as is).
-    freeze = gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
-    try:
-        pool.submit(warm_up)  # with fork, the first submit starts every worker, before any thread
-    finally:
-        if freeze:
-            gc.unfreeze()
-    return pool
+    return ForkPool(jobs)
 
 
 def lookahead(jobs: int) -> int:

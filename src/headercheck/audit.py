@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import replace
 from types import TracebackType
 from typing import BinaryIO
@@ -75,7 +75,7 @@ class AuditRun(Iterator[Row]):
         # a forkserver pool starts while the resolver loads (e.g. a zone file is parsed); a forked
         # one after, so that its workers inherit the loaded DNS data
         self._pool = PoolStarter(jobs) if local and not fork else None
-        self._forked: ProcessPoolExecutor | None = None
+        self._forked: Executor | None = None
         self._token = ""
         try:
             self.cache = SharedDnsCache(open_resolver(dns))
