@@ -178,3 +178,64 @@ def test_a_pool_broken_at_submit_is_replaced_too(
     bad = [r for r in rows if r["errors"]]
     assert [r["file"] for r in bad] == [str(tmp_path / "20-poison.eml")]
     assert "worker process died" in bad[0]["errors"][0]
+
+
+POOL_SCRIPT = r"""
+import os, sys
+from concurrent.futures.process import BrokenProcessPool
+from headercheck._forkpool import AHEAD_BYTES, ForkPool
+
+def echo(x):
+    return x
+
+def fail(x):
+    raise ValueError(x)
+
+def die(x):
+    os._exit(1)
+
+pool = ForkPool(2)
+futures = [pool.submit(echo, i) for i in range(50)]
+assert [f.result() for f in futures] == list(range(50)), "results in order"
+try:
+    pool.submit(fail, "bad").result()
+    raise AssertionError("no exception")
+except ValueError as exc:
+    assert str(exc) == "bad"
+big = b"x" * (4 * AHEAD_BYTES)  # larger than the pipe's buffer, both ways, several in flight
+assert [f.result() for f in [pool.submit(echo, big) for _ in range(6)]] == [big] * 6
+queued = [pool.submit(echo, i) for i in range(10)]
+pool.shutdown(wait=True)
+assert [f.result() for f in queued] == list(range(10)), "shutdown runs what is queued"
+try:
+    pool.submit(echo, 1)
+    raise AssertionError("submit after shutdown")
+except RuntimeError:
+    pass
+
+pool = ForkPool(2)
+doomed = [pool.submit(die, 0)] + [pool.submit(echo, i) for i in range(5)]
+for f in doomed:
+    try:
+        f.result()
+    except BrokenProcessPool:
+        pass
+assert isinstance(doomed[0].exception(), BrokenProcessPool)
+try:
+    pool.submit(echo, 1)
+    raise AssertionError("a broken pool takes no more tasks")
+except BrokenProcessPool:
+    pass
+pool.shutdown(wait=True)
+assert not any(w.process.is_alive() for w in pool._workers)
+print("ok")
+"""
+
+
+@needs_fork
+def test_the_fork_pool_runs_tasks_in_order_and_breaks_like_a_process_pool() -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, "-c", POOL_SCRIPT], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

@@ -26,6 +26,9 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 DEPTH = 2  # tasks sent ahead to each worker: it never waits for the parent between two
+# A worker that is busy only gets a task this small (it fits in the pipe's buffer, so sending it
+# never waits for the worker, which may itself be waiting to send a result: no deadlock).
+AHEAD_BYTES = 64 * 1024
 JOIN_SECONDS = 30.0
 
 
@@ -47,7 +50,10 @@ def _serve(conn: Connection, inherited: list[Connection]) -> None:
             data = pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - an unpicklable result or exception
             data = pickle.dumps((False, RuntimeError(f"unpicklable result: {exc!r}")))
-        conn.send_bytes(data)
+        try:
+            conn.send_bytes(data)
+        except OSError:  # the parent stopped listening (shut down, e.g. after Ctrl-C)
+            return
 
 
 class _Future(Future[Any]):
@@ -140,16 +146,24 @@ class ForkPool(Executor):
         return True
 
     def _feed(self) -> None:
-        for worker in self._workers:
-            while self._queue and len(worker.sent) < DEPTH and not self._broken:
-                future, data = self._queue.popleft()
-                if not future.set_running_or_notify_cancel():
-                    continue  # cancelled while queued
-                worker.sent.append(future)
-                try:
-                    worker.conn.send_bytes(data)
-                except OSError as exc:
-                    self._break(f"a worker process died ({type(exc).__name__})")
+        """Send queued tasks: first one to each idle worker, then one ahead to each busy one."""
+        for depth in range(1, DEPTH + 1):
+            for worker in self._workers:
+                if not self._queue or self._broken:
+                    return
+                if len(worker.sent) < depth and (
+                        not worker.sent or len(self._queue[0][1]) <= AHEAD_BYTES):
+                    self._send(worker)
+
+    def _send(self, worker: _Worker) -> None:
+        future, data = self._queue.popleft()
+        if not future.set_running_or_notify_cancel():
+            return  # cancelled while queued
+        worker.sent.append(future)
+        try:
+            worker.conn.send_bytes(data)
+        except OSError as exc:
+            self._break(f"a worker process died ({type(exc).__name__})")
 
     def _break(self, why: str) -> None:
         """A worker died: every unfinished task fails, as in a broken ProcessPoolExecutor."""
