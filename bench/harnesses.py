@@ -69,7 +69,8 @@ def _work(row: dict[str, str]) -> Any:
 
 
 def headercheck_jobs(corpus: Path, items: list[dict[str, str]], jobs: int, now: int,
-                     keep: bool = False) -> tuple[int, float, list[Any], dict[str, Any]]:
+                     keep: bool = False, started: Callable[[], None] | None = None,
+                     ) -> tuple[int, float, list[Any], dict[str, Any]]:
     """headercheck.audit over the messages folder with jobs workers (its shared DNS cache).
 
     Before audit() exists: a ProcessPoolExecutor over check(), each worker with its own cache.
@@ -78,12 +79,17 @@ def headercheck_jobs(corpus: Path, items: list[dict[str, str]], jobs: int, now: 
 
     if not hasattr(headercheck, "audit"):
         return _pool_jobs(corpus, items, jobs, now)
-    return audit_folder(corpus / "messages", corpus, jobs, now, keep)
+    return audit_folder(corpus / "messages", corpus, jobs, now, keep, started)
 
 
-def audit_folder(folder: Path, corpus: Path, jobs: int, now: int,
-                 keep: bool = False) -> tuple[int, float, list[Any], dict[str, Any]]:
-    """Every message under folder through headercheck.audit(); rows counted (kept if keep)."""
+def audit_folder(folder: Path, corpus: Path, jobs: int, now: int, keep: bool = False,
+                 started: Callable[[], None] | None = None,
+                 ) -> tuple[int, float, list[Any], dict[str, Any]]:
+    """Every message under folder through headercheck.audit(); rows counted (kept if keep).
+
+    The time runs from the audit() call (its start-up included) to the last row; started() is
+    called once audit() has returned (its workers started), e.g. to start an RSS sampler.
+    """
     import resource
 
     from headercheck import audit
@@ -91,6 +97,8 @@ def audit_folder(folder: Path, corpus: Path, jobs: int, now: int,
     n, start, kept = 0, time.perf_counter(), []
     with audit([str(folder)], jobs=jobs, dns=str(corpus / "dns.zone"), now=now,
                receiver=RECEIVER) as run:
+        if started:
+            started()
         for row in run:
             n += 1
             if keep:

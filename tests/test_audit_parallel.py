@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -127,6 +128,7 @@ def test_a_message_that_kills_its_worker_costs_only_its_own_row(
         return _Poisoned(jobs)
 
     monkeypatch.setattr(_audit_pool, "new_pool", new_pool)
+    monkeypatch.setattr(importlib.import_module("headercheck.audit"), "can_fork", lambda: False)
     for i in range(40):
         (tmp_path / f"{i:02d}.eml").write_bytes(message(n=i))
     (tmp_path / "20-poison.eml").write_bytes(message(n=99))

@@ -1,15 +1,20 @@
 """The audit's process pool: batches of messages in flight, oldest first, a dead pool replaced.
 
-Tasks are Batches of BATCH_MESSAGES messages (pickling and IPC amortised); the default pool is
-started early, from a forkserver that has the check pipeline imported (workers start warm).
+Tasks are Batches of up to BATCH_MESSAGES messages (pickling and IPC amortised). The default pool
+is forked from the caller when that is safe (Linux, a single-threaded process: the workers inherit
+the imported pipeline and the loaded DNS data, so they start in milliseconds); otherwise it is
+started early from a forkserver that has the check pipeline imported (workers start warm).
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
+import sys
 import threading
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import BrokenExecutor, CancelledError, Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -22,10 +27,10 @@ from headercheck._audit_worker import (
     run_batch,
     warm_up,
 )
-from headercheck._dnsshare import SharedDnsCache
+from headercheck._dnsshare import INHERITED, DnsClientSpec, SharedDnsCache
 from headercheck._sources import Item, Ref
 
-BATCH_MESSAGES = 16  # messages per task: amortises pickling and IPC, keeps the tail short
+BATCH_MESSAGES = 32  # messages per task at most: amortises pickling and IPC
 BATCH_BYTES = 4 * 1024 * 1024
 PRELOAD = "headercheck._audit_preload"
 _Result = tuple[Row, Notes]
@@ -50,6 +55,70 @@ def new_pool(jobs: int) -> ProcessPoolExecutor:
     for _ in range(jobs):
         pool.submit(warm_up)
     return pool
+
+
+def can_fork() -> bool:
+    """Whether forking this process is safe: Linux, and only one thread (no lock can be held
+    by a thread the child would not have)."""
+    if sys.platform != "linux" or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def fork_pool(jobs: int) -> Executor:
+    """A pool of workers forked from this process now (call only when can_fork()).
+
+    They inherit the check pipeline, the Public Suffix List and any offline DNS data already
+    loaded here (warm_up runs here first, so its pages are shared). Standard streams are flushed
+    first, so that no buffered output is written again by a worker.
+    """
+    from headercheck._forkpool import ForkPool
+
+    warm_up()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    return ForkPool(jobs)
+
+
+def lookahead(jobs: int) -> int:
+    """Inputs read ahead of the batches sent: enough to see the end coming before the last
+    full batches are sent."""
+    return 2 * BATCH_MESSAGES * jobs
+
+
+def read_ahead(source: Iterator[tuple[int, Item]], ahead: deque[tuple[int, Item]],
+               limit: int) -> bool:
+    """Fill ahead to limit inputs (or BATCH_BYTES of message bytes, or up to an input from a
+    stream, which is sent at once); True when the source is exhausted."""
+    size = sum(len(item.data) for _, item in ahead if item.data is not None)
+    while len(ahead) < limit and size <= BATCH_BYTES and not (ahead and ahead[-1][1].stream):
+        entry = next(source, None)
+        if entry is None:
+            return True
+        ahead.append(entry)
+        if entry[1].data is not None:
+            size += len(entry[1].data)
+    return False
+
+
+def take_batch(ahead: deque[tuple[int, Item]], done: bool, jobs: int) -> list[tuple[int, Item]]:
+    """The next batch from the front of ahead: BATCH_MESSAGES inputs (or BATCH_BYTES, or up to
+    a stream input); once the source is exhausted, a share of what is left that shrinks to one
+    message (guided self-scheduling), so that no worker idles while another ends a full batch."""
+    count = BATCH_MESSAGES if not done else min(BATCH_MESSAGES, -(-len(ahead) // (2 * jobs)))
+    batch: list[tuple[int, Item]] = []
+    size = 0
+    while ahead and len(batch) < count and size <= BATCH_BYTES:
+        entry = ahead.popleft()
+        batch.append(entry)
+        size += len(entry[1].data) if entry[1].data is not None else 0
+        if entry[1].stream:
+            break
+    return batch
 
 
 _Answer = tuple[list[_Result], list[tuple[str, str]]]  # rows, snapshot DNS questions asked
@@ -102,16 +171,21 @@ class Dispatch:
     """Batches in flight on a pool, oldest first; a dead pool of ours is replaced."""
 
     def __init__(self, pool: Executor, own: bool, jobs: int, cache: SharedDnsCache,
-                 task: Batch) -> None:
+                 task: Batch, fallback: DnsClientSpec | None = None) -> None:
         self.pool, self.own, self.jobs, self.cache = pool, own, jobs, cache
         self.task = task  # settings, DNS and limits; entries filled per batch
+        self.fallback = fallback  # DNS for a replacement pool (it inherits no snapshot)
         self.pending: deque[TaskBatch] = deque()
         self.inflight = 0
 
     def submit(self, batch: TaskBatch) -> None:
         entries = batch.entries()
         if entries:
-            batch.future = self.pool.submit(run_batch, replace(self.task, entries=entries))
+            try:
+                batch.future = self.pool.submit(run_batch, replace(self.task, entries=entries))
+            except BrokenExecutor as exc:  # a worker already died: finish() replaces the pool
+                batch.future = Future()
+                batch.future.set_exception(exc)
         self.pending.append(batch)
         self.inflight += batch.nbytes
 
@@ -139,6 +213,8 @@ class Dispatch:
         its own row (an error after the third death)."""
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = new_pool(self.jobs)
+        if self.fallback is not None and self.task.dns.snapshot.startswith(INHERITED):
+            self.task = replace(self.task, dns=self.fallback)
         old, self.inflight = list(self.pending), 0
         self.pending.clear()
         for batch in old:

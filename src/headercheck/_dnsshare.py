@@ -7,8 +7,9 @@ the number of workers or machines, and ``--record`` captures every answer in one
 keep a small local memo of what they already asked, so a repeated question costs no round trip.
 
 An offline snapshot (zone files, cassettes: immutable data, nothing to ask upstream) is instead
-copied once to each local worker, which answers from it and reports the questions it asked; the
-parent counts each distinct question once, as if it had been asked over the socket.
+copied once to each local worker (or inherited by forked workers, see inherit_snapshot), which
+answers from it and reports the questions it asked; the parent counts each distinct question
+once, as if it had been asked over the socket.
 """
 
 from __future__ import annotations
@@ -171,6 +172,24 @@ _memo: OrderedDict[tuple[DnsClientSpec, str, str], Answer] = OrderedDict()
 _memo_lock = threading.Lock()
 _asked: list[tuple[str, str]] = []  # snapshot questions not yet reported to the parent
 _snapshot: dict[str, Resolver] = {}  # the current run's offline snapshot, by file
+_inherited: dict[str, Resolver] = {}  # snapshots a forked worker got from its parent, by token
+INHERITED = "inherited:"
+
+
+def inherit_snapshot(resolver: Resolver) -> str:
+    """Register an offline snapshot for workers forked from this process after this call.
+
+    Returns the token to put in DnsClientSpec.snapshot (instead of a file path); only processes
+    forked after the call know it. Release it with :func:`release_snapshot`.
+    """
+    token = f"{INHERITED}{os.getpid()}:{id(resolver)}:{os.urandom(4).hex()}"
+    _inherited[token] = resolver
+    return token
+
+
+def release_snapshot(token: str) -> None:
+    """Forget an inherited snapshot (in this process; forked workers keep their copy)."""
+    _inherited.pop(token, None)
 
 
 def take_asked() -> list[tuple[str, str]]:
@@ -182,6 +201,11 @@ def take_asked() -> list[tuple[str, str]]:
 
 
 def _load_snapshot(path: str) -> Resolver:
+    inherited = _inherited.get(path)
+    if inherited is not None:
+        return inherited
+    if path.startswith(INHERITED):  # not forked from the process that registered it
+        raise OSError(f"{path.split(':', 2)[0]} snapshot not inherited by this process")
     with _memo_lock:
         if path not in _snapshot:
             with open(path, "rb") as fh:

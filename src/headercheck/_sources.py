@@ -8,6 +8,7 @@ Memory stays bounded: one message at a time, each at most ``max_bytes``.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -89,6 +90,7 @@ def iter_items(
     the same bytes or error), not read here; stdin is always read.
     """
     skip = {os.path.realpath(p) for p in exclude}
+    names = {os.path.basename(p) for p in skip}
     for path in paths:
         if path == STDIN:
             if stdin is None:
@@ -98,9 +100,17 @@ def iter_items(
             yield from _iter_stream(stdin, "<stdin>", max_bytes)
         elif os.path.isdir(path):
             items = _iter_dir(path, max_bytes, lazy)
-            yield from (i for i in items if not skip or os.path.realpath(i.source) not in skip)
+            yield from (i for i in items if not skip or not _excluded(i.source, skip, names))
         else:
             yield from _iter_file(path, max_bytes, lazy)
+
+
+def _excluded(source: str, skip: set[str], names: set[str]) -> bool:
+    """Whether source resolves to a path in skip; realpath is asked only when it could (the
+    same name, or a symbolic link: otherwise the resolved name is the source's own)."""
+    if os.path.basename(source) not in names and not os.path.islink(source):
+        return False
+    return os.path.realpath(source) in skip
 
 
 def read_ref(ref: Ref, source: str, max_bytes: int) -> Item:
@@ -161,14 +171,15 @@ def _iter_flat(path: str, max_bytes: int, lazy: bool = False) -> Iterator[Item]:
 def _iter_file(path: str, max_bytes: int, lazy: bool = False) -> Iterator[Item]:
     """One file: an mbox (split into its messages) or a single message."""
     try:
-        with open(path, "rb") as fh:
-            mode = os.fstat(fh.fileno()).st_mode
+        with open(path, "rb", buffering=0) as raw:  # unbuffered: one read() for the head
+            mode = os.fstat(raw.fileno()).st_mode
             if not stat.S_ISREG(mode):
                 yield Item(path, error=f"{path} is not a regular file")
                 return
-            head = fh.read(1024)
+            head = raw.read(1024)
             if looks_like_mbox(head):
-                fh.seek(0)
+                raw.seek(0)
+                fh = io.BufferedReader(raw)
                 yield from (_iter_mbox_refs(fh, path, max_bytes) if lazy
                             else _iter_mbox(fh, path, max_bytes))
                 return

@@ -48,23 +48,33 @@ class Summary:
     def add(self, row: Row, notes: Notes | None = None) -> None:
         """Count one row (and remember the text of findings seen for the first time)."""
         self.messages += 1
-        self.with_errors += bool(row.get("errors"))
+        if row.get("errors"):
+            self.with_errors += 1
         domain = row.get("from_domain") or "(no From domain)"
-        if domain not in self.domains and len(self.domains) >= MAX_DOMAINS:
-            domain = OTHER
-        per_domain = self.domains.setdefault(domain, {m: Counter() for m in MECHANISMS})
+        per_domain = self.domains.get(domain)
+        if per_domain is None:
+            if len(self.domains) >= MAX_DOMAINS:
+                domain = OTHER
+                per_domain = self.domains.get(OTHER)
+            if per_domain is None:
+                per_domain = self.domains[domain] = {m: Counter() for m in MECHANISMS}
         self.domain_messages[domain] += 1
+        totals = self.mechanisms
         for mech in MECHANISMS:
             result = row.get(mech) or NOT_CHECKED
-            self.mechanisms[mech][result] += 1
+            totals[mech][result] += 1
             per_domain[mech][result] += 1
         for code in row.get("findings") or ():
             _bounded(self.findings, code, MAX_KEYS)
-        for code, text in (notes or {}).items():
-            if code not in self.notes and len(self.notes) < MAX_KEYS:
-                self.notes[code] = text
+        if notes:
+            self._note(notes)
         for reason in row.get("reasons") or ():
             _bounded(self.reasons, reason.split(":", 1)[0] + ":" + _short(reason), MAX_KEYS)
+
+    def _note(self, notes: Notes) -> None:
+        for code, text in notes.items():
+            if code not in self.notes and len(self.notes) < MAX_KEYS:
+                self.notes[code] = text
 
     def pass_rate(self, counts: Counter[str]) -> float | None:
         """Share of pass among the messages where the mechanism gave a result."""

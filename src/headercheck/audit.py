@@ -13,15 +13,34 @@ import pickle
 import shutil
 import tempfile
 import time
+from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import replace
 from types import TracebackType
 from typing import BinaryIO
 
-from headercheck._audit_pool import BATCH_BYTES, BATCH_MESSAGES, Dispatch, PoolStarter, TaskBatch, new_pool
+from headercheck._audit_pool import (
+    Dispatch,
+    PoolStarter,
+    TaskBatch,
+    can_fork,
+    fork_pool,
+    lookahead,
+    new_pool,
+    read_ahead,
+    take_batch,
+)
 from headercheck._audit_worker import Batch, Notes, Row, Settings, check_bytes, error_row
-from headercheck._dnsshare import DnsClientSpec, DnsServer, SharedDnsCache, offline_snapshot, write_snapshot
+from headercheck._dnsshare import (
+    DnsClientSpec,
+    DnsServer,
+    SharedDnsCache,
+    inherit_snapshot,
+    offline_snapshot,
+    release_snapshot,
+    write_snapshot,
+)
 from headercheck._sources import DEFAULT_MAX_BYTES, Item, iter_items
 from headercheck._summary import Summary
 from headercheck._time import When, to_timestamp
@@ -51,12 +70,19 @@ class AuditRun(Iterator[Row]):
         exclude: list[str],
     ) -> None:
         self.summary = Summary()
-        self._pool = PoolStarter(jobs) if executor is None and jobs > 1 else None
-        try:  # the workers start while the resolver loads (e.g. a zone file is parsed)
+        local = executor is None and jobs > 1
+        fork = local and can_fork()
+        # a forkserver pool starts while the resolver loads (e.g. a zone file is parsed); a forked
+        # one after, so that its workers inherit the loaded DNS data
+        self._pool = PoolStarter(jobs) if local and not fork else None
+        self._forked: Executor | None = None
+        self._token = ""
+        try:
             self.cache = SharedDnsCache(open_resolver(dns))
+            if fork:
+                self._start_forked(jobs)
         except BaseException:
-            if self._pool:
-                self._pool.shutdown()
+            self._stop_pools()
             raise
         self._sources, self._executor, self._jobs = sources, executor, jobs
         self._settings, self._max_bytes, self._dns_host = settings, max_bytes, dns_host
@@ -77,10 +103,31 @@ class AuditRun(Iterator[Row]):
     def close(self) -> None:
         """Stop: cancel what is queued, shut down a pool we started, close the DNS server."""
         self._gen.close()
+        self._stop_pools()
+
+    def _start_forked(self, jobs: int) -> None:
+        """Fork the workers now if still safe (they inherit an offline snapshot), else start a
+        forkserver pool."""
+        if not can_fork():
+            self._pool = PoolStarter(jobs)
+            return
+        snapshot = offline_snapshot(self.cache.inner)
+        self._token = inherit_snapshot(snapshot) if snapshot is not None else ""
+        self._forked = fork_pool(jobs)
+
+    def _stop_pools(self) -> None:
         if self._pool:
             self._pool.shutdown()
+        if self._forked:
+            self._forked.shutdown(wait=True, cancel_futures=True)
+            self._forked = None
+        if self._token:
+            release_snapshot(self._token)
 
     def _take_pool(self) -> Executor:
+        if self._forked:
+            pool, self._forked = self._forked, None
+            return pool
         return self._pool.take() if self._pool else new_pool(self._jobs)
 
     @property
@@ -131,9 +178,12 @@ class AuditRun(Iterator[Row]):
                                               self.cache))
 
     def _dns_spec(self, server: DnsServer, own: bool) -> tuple[DnsClientSpec, str]:
-        """How workers get DNS: an offline snapshot copied to our own pool's workers (a file in
-        a private folder, returned for removal), else the shared cache's socket."""
-        snapshot = offline_snapshot(self.cache.inner) if own else None
+        """How workers get DNS: an offline snapshot inherited by forked workers, or copied to
+        our own pool's workers (a file in a private folder, returned for removal), else the
+        shared cache's socket."""
+        if own and self._forked and self._token:
+            return replace(server.spec, snapshot=self._token), ""
+        snapshot = offline_snapshot(self.cache.inner) if own and not self._forked else None
         if snapshot is None:
             return server.spec, ""
         folder = tempfile.mkdtemp(prefix="headercheck-audit-")
@@ -149,9 +199,8 @@ class AuditRun(Iterator[Row]):
         try:
             spec, folder = self._dns_spec(server, own)
             flight = Dispatch(self._executor or self._take_pool(), own, self._jobs, self.cache,
-                              Batch((), self._settings, spec, self._max_bytes))
-            yield from self._dispatch(flight, window=max(2, (2 if own else 4) * self._jobs),
-                                      lazy=own)
+                              Batch((), self._settings, spec, self._max_bytes), server.spec)
+            yield from self._dispatch(flight, window=max(2, 4 * self._jobs), lazy=own)
         finally:
             if flight:
                 flight.close()
@@ -160,21 +209,25 @@ class AuditRun(Iterator[Row]):
                 shutil.rmtree(folder, ignore_errors=True)
 
     def _dispatch(self, flight: Dispatch, window: int, lazy: bool) -> Iterator[Row]:
-        """Inputs in batches to the pool, at most window batches in flight; rows in order."""
-        batch: list[tuple[int, Item]] = []
-        size = 0
-        for index, item in enumerate(self._items(lazy=lazy)):
-            batch.append((index, item))
-            size += len(item.data) if item.data is not None else 0
-            if item.stream or len(batch) >= BATCH_MESSAGES or size > BATCH_BYTES:
-                flight.submit(TaskBatch(batch))
-                batch, size = [], 0
+        """Inputs in batches to the pool, at most window batches in flight; rows in order.
+
+        Inputs are read a little ahead (see take_batch), so that the last ones go out in ever
+        smaller batches and the workers finish together.
+        """
+        source = enumerate(self._items(lazy=lazy))
+        ahead: deque[tuple[int, Item]] = deque()
+        done = False
+        while ahead or not done:
+            done = read_ahead(source, ahead, lookahead(self._jobs)) or done
+            if not ahead:
+                break
+            batch = take_batch(ahead, done, self._jobs)
+            flight.submit(TaskBatch(batch))
+            stream = batch[-1][1].stream
             while len(flight.pending) >= window or flight.inflight > MAX_INFLIGHT_BYTES or (
-                    flight.pending and item.stream and flight.pending[0].future.done()):
+                    flight.pending and stream and flight.pending[0].future.done()):
                 for result in flight.finish():
                     yield self._emit(*result)
-        if batch:
-            flight.submit(TaskBatch(batch))
         while flight.pending:
             for result in flight.finish():
                 yield self._emit(*result)
