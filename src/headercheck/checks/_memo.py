@@ -109,6 +109,17 @@ def memo_for(resolver: Resolver, name: str, size: int = DEFAULT_SIZE) -> Memo[An
     return memo
 
 
+def remembered(resolver: Resolver, name: str, key: Hashable, compute: Callable[[], V | None]) -> V | None:
+    """compute(), remembered under key in resolver's memo name; None (a DNS failure) never is."""
+    memo = memo_for(resolver, name)
+    found: V | None = memo.get(key) if memo is not None else None
+    if found is None:
+        found = compute()
+        if memo is not None and found is not None:
+            memo.put(key, found)
+    return found
+
+
 def _owner(resolver: Resolver) -> dict[Hashable, Memo[Any]] | None:
     """The memos of resolver (created empty), or None for a resolver that is not stable."""
     if type(resolver) is RemoteResolver:

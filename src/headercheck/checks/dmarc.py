@@ -114,14 +114,8 @@ class _Context:
 
 def _walk(resolver: Resolver, domain: str) -> str | None:
     """``walk_org_domain``, remembered per resolver (a DNS failure, None, is not)."""
-    memo = _memo.memo_for(resolver, "dmarc")
-    key = ("walk", domain)
-    found: str | None = memo.get(key) if memo is not None else None
-    if found is None:
-        found = walk_org_domain(resolver, domain)
-        if memo is not None and found is not None:
-            memo.put(key, found)
-    return found
+    return _memo.remembered(resolver, "dmarc", ("walk", domain),
+                            lambda: walk_org_domain(resolver, domain))
 
 
 class _Stage(NamedTuple):
@@ -214,14 +208,8 @@ def _apply(ctx: _Context, author: str, found: Discovery, record: DmarcRecord,
 
 def _exists(resolver: Resolver, domain: str) -> bool | None:
     """``author_exists``, remembered per resolver (a DNS failure, None, is not)."""
-    memo = _memo.memo_for(resolver, "dmarc")
-    key = ("exists", domain)
-    found: bool | None = memo.get(key) if memo is not None else None
-    if found is None:
-        found = author_exists(resolver, domain)
-        if memo is not None and found is not None:
-            memo.put(key, found)
-    return found
+    return _memo.remembered(resolver, "dmarc", ("exists", domain),
+                            lambda: author_exists(resolver, domain))
 
 
 def _reason(author: str, record: DmarcRecord, passing: list[str], dkim_ok: tuple[str, ...],
