@@ -10,6 +10,7 @@ import pytest
 
 from headercheck.dns import (
     MX,
+    Answer,
     CachingResolver,
     CassetteResolver,
     DnsDataError,
@@ -171,3 +172,19 @@ def test_strict_cassette_names_the_unrecorded_question() -> None:
     assert c.query("a.example", "MX").status is Status.NXDOMAIN  # the name is recorded as absent
     with pytest.raises(UnknownQuestion, match="b.example TXT"):
         c.query("b.example", "TXT")
+
+
+def test_stable_answers_is_declared_by_the_back_ends_and_passed_through_by_wrappers() -> None:
+    from headercheck.dns import MultiResolver, SizeLimitedResolver, stable_answers
+
+    zone = ZoneResolver(text="a.example. 300 IN A 127.0.0.1\n")
+
+    class Own:
+        def query(self, name: str, rdtype: str) -> Answer:
+            return zone.query(name, rdtype)
+
+    for resolver in (zone, SizeLimitedResolver(zone), RecordingResolver(zone),
+                     MultiResolver([zone]), CachingResolver(Own())):
+        assert stable_answers(resolver), resolver
+    for resolver in (Own(), SizeLimitedResolver(Own()), MultiResolver([zone, Own()])):
+        assert not stable_answers(resolver), resolver

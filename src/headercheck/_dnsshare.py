@@ -40,6 +40,8 @@ LOCAL_MEMO = 4096
 class SharedDnsCache:
     """A single-flight cache: concurrent askers of one question wait for one upstream query."""
 
+    stable_answers = True  # the first answer to each question is kept for the run
+
     def __init__(self, inner: Resolver) -> None:
         self.inner = inner
         self._answers: dict[tuple[str, str], Answer] = {}
@@ -218,8 +220,15 @@ def _load_snapshot(path: str) -> Resolver:
 class RemoteResolver:
     """The worker side: a Resolver that asks the parent's shared cache (thread-safe)."""
 
+    stable_answers = True  # the shared cache's answers, fixed for the run
+
     def __init__(self, spec: DnsClientSpec) -> None:
         self.spec = spec
+
+    @property
+    def memo_scope(self) -> DnsClientSpec:
+        """Workers make one of these per batch: memos are kept per run (its spec) instead."""
+        return self.spec
 
     def query(self, name: str, rdtype: str) -> Answer:
         """Answer from the local memo or one round trip to the shared cache."""

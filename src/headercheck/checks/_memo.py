@@ -2,14 +2,15 @@
 
 An audit asks the same questions again and again (the same sender domains, ESPs, forwarders);
 results that depend only on DNS answers and their inputs are remembered per resolver. A memo is
-only kept for a resolver known to give the same answer to the same question for its whole life:
-the offline back ends (zone files, cassettes), any ``CachingResolver`` (``LiveResolver`` too: the
-first answer is kept for the run), the audit's shared cache and its worker side, and wrappers of
-those. Any other resolver (a caller's own class) gets no memo: every check asks it again.
+only kept for a resolver that declares one answer per question for its whole life
+(``headercheck.dns.stable_answers``: the offline back ends, any ``CachingResolver``, the audit's
+shared cache and its worker side, and wrappers of those). Any other resolver (a caller's own
+class) gets no memo: every check asks it again.
 
 ``pipeline.run`` wraps the caller's resolver in a fresh ``SizeLimitedResolver`` per message, so
 memos are scoped to the inner resolver plus the size cap. Memos die with their resolver (weak
-references); a worker's ``RemoteResolver`` is scoped to its run (``DnsClientSpec``). Callers
+references); a resolver with a ``memo_scope`` (the audit worker's, made afresh per batch) shares
+the memos of that scope, its run. Callers
 never store a result that saw a temporary DNS failure (a retry could differ). Every memo is
 bounded: when full, the oldest entries go.
 """
@@ -22,23 +23,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from headercheck._dnsshare import RemoteResolver, SharedDnsCache
-from headercheck.dns import (
-    CachingResolver,
-    CassetteResolver,
-    MultiResolver,
-    RecordingResolver,
-    Resolver,
-    SizeLimitedResolver,
-    ZoneResolver,
-)
+from headercheck.dns import Resolver, SizeLimitedResolver, stable_answers
 
 V = TypeVar("V")
 DEFAULT_SIZE = 4096
-_SPECS = 8  # run scopes (RemoteResolver specs) kept at once
+_SCOPES = 8  # memo scopes (audit runs) kept at once
 _lock = threading.Lock()
 _by_object: weakref.WeakKeyDictionary[Any, dict[Hashable, Memo[Any]]] = weakref.WeakKeyDictionary()
-_by_spec: OrderedDict[Hashable, dict[Hashable, Memo[Any]]] = OrderedDict()
+_by_scope: OrderedDict[Hashable, dict[Hashable, Memo[Any]]] = OrderedDict()
 _enabled = True
 _last: tuple[Callable[[], object], dict[Hashable, Memo[Any]] | None, int | None] = (
     lambda: None, None, None)
@@ -67,20 +59,6 @@ def use_memos(enabled: bool) -> None:
     """Switch the cross-message memos on or off (tests compare both; off means main's path)."""
     global _enabled
     _enabled = enabled
-
-
-def stable(resolver: Resolver) -> bool:
-    """Whether resolver gives one answer per question for its whole life (see module doc)."""
-    kind = type(resolver)
-    if kind in (ZoneResolver, CassetteResolver, SharedDnsCache, RemoteResolver):
-        return True
-    if isinstance(resolver, CachingResolver):
-        return True
-    if kind in (SizeLimitedResolver, RecordingResolver):
-        return stable(resolver.inner)  # type: ignore[attr-defined]
-    if kind is MultiResolver:
-        return all(stable(r) for r in resolver.resolvers)  # type: ignore[attr-defined]
-    return False
 
 
 def memo_for(resolver: Resolver, name: str, size: int = DEFAULT_SIZE) -> Memo[Any] | None:
@@ -122,14 +100,14 @@ def remembered(resolver: Resolver, name: str, key: Hashable, compute: Callable[[
 
 def _owner(resolver: Resolver) -> dict[Hashable, Memo[Any]] | None:
     """The memos of resolver (created empty), or None for a resolver that is not stable."""
-    if type(resolver) is RemoteResolver:
-        spec = resolver.spec
+    scope = getattr(resolver, "memo_scope", None)
+    if scope is not None and stable_answers(resolver):
         with _lock:
-            found = _by_spec.get(spec)
+            found = _by_scope.get(scope)
             if found is None:
-                found = _by_spec[spec] = {}
-                while len(_by_spec) > _SPECS:
-                    _by_spec.popitem(last=False)
+                found = _by_scope[scope] = {}
+                while len(_by_scope) > _SCOPES:
+                    _by_scope.popitem(last=False)
             return found
     try:
         found = _by_object.get(resolver)
@@ -137,7 +115,7 @@ def _owner(resolver: Resolver) -> dict[Hashable, Memo[Any]] | None:
         return None
     if found is not None:
         return found
-    if not stable(resolver):
+    if not stable_answers(resolver):
         return None
     with _lock:
         return _by_object.setdefault(resolver, {})

@@ -16,6 +16,7 @@ from headercheck.dns.answer import (
     failure,
     normalize_name,
     reverse_name,
+    stable_answers,
 )
 from headercheck.dns.caching import CachingResolver
 from headercheck.dns.cassette import CassetteResolver
@@ -32,6 +33,11 @@ class MultiResolver:
 
     def __init__(self, resolvers: Sequence[Resolver]) -> None:
         self.resolvers = tuple(resolvers)
+
+    @property
+    def stable_answers(self) -> bool:
+        """Stable when every resolver asked is."""
+        return all(stable_answers(r) for r in self.resolvers)
 
     def query(self, name: str, rdtype: str) -> Answer:
         """Answer from the first resolver that knows the name."""
@@ -92,4 +98,5 @@ __all__ = [
     "normalize_name",
     "open_resolver",
     "reverse_name",
+    "stable_answers",
 ]

@@ -119,6 +119,16 @@ class Resolver(Protocol):
         ...
 
 
+def stable_answers(resolver: Resolver) -> bool:
+    """Whether resolver gives one answer per question for its whole life.
+
+    A resolver says so with a true ``stable_answers`` attribute (the offline back ends, any
+    caching resolver, wrappers of those); any other resolver does not. Results that depend on
+    DNS answers alone may then be remembered across messages (``checks/_memo.py``).
+    """
+    return bool(getattr(resolver, "stable_answers", False))
+
+
 def failure(name: str, rdtype: str, status: Status, error: str = "") -> Answer:
     """Build a failed answer."""
     return Answer(normalize_name(name), rdtype.upper(), status, (), error)

@@ -10,6 +10,8 @@ from headercheck.dns.answer import Answer, Resolver, normalize_name
 class CachingResolver:
     """Wrap a resolver so each distinct (name, type) is asked once per run."""
 
+    stable_answers = True  # the first answer to each question is kept for the run
+
     def __init__(self, inner: Resolver) -> None:
         self.inner = inner
         self._cache: dict[tuple[str, str], Answer] = {}

@@ -99,6 +99,8 @@ class CassetteResolver:
     :raises DnsDataError: the file is not valid JSON (line named) or has bad content.
     """
 
+    stable_answers = True  # loaded once, never changed
+
     def __init__(self, source: StrPath | dict[str, Any], strict: bool = False) -> None:
         self._store = RecordStore("cassette" if strict else "")
         if isinstance(source, dict):

@@ -8,7 +8,7 @@ mechanism reports permerror (a retry would get the same answer).
 
 from __future__ import annotations
 
-from headercheck.dns.answer import Answer, Resolver, Status, failure, record_bytes
+from headercheck.dns.answer import Answer, Resolver, Status, failure, record_bytes, stable_answers
 
 __all__ = ["DEFAULT_MAX_ANSWER_BYTES", "SizeLimitedResolver", "answer_bytes", "record_bytes"]
 
@@ -30,6 +30,11 @@ class SizeLimitedResolver:
     def __init__(self, inner: Resolver, max_bytes: int = DEFAULT_MAX_ANSWER_BYTES) -> None:
         self.inner = inner
         self.max_bytes = max_bytes
+
+    @property
+    def stable_answers(self) -> bool:
+        """As stable as inner (answers pass through)."""
+        return stable_answers(self.inner)
 
     def query(self, name: str, rdtype: str) -> Answer:
         """Answer through inner, refusing oversized answers."""

@@ -7,7 +7,7 @@ import os
 import threading
 from typing import Any
 
-from headercheck.dns.answer import MX, Answer, Resolver, Status
+from headercheck.dns.answer import MX, Answer, Resolver, Status, stable_answers
 
 StrPath = str | os.PathLike[str]
 
@@ -34,6 +34,11 @@ class RecordingResolver:
         self.path = path
         self._data: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
+
+    @property
+    def stable_answers(self) -> bool:
+        """As stable as inner (answers pass through)."""
+        return stable_answers(self.inner)
 
     def query(self, name: str, rdtype: str) -> Answer:
         """Answer through inner and record the answer."""

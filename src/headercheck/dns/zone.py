@@ -105,6 +105,8 @@ class ZoneResolver:
     :raises DnsDataError: a file cannot be read or has a syntax error (named with its line).
     """
 
+    stable_answers = True  # loaded once, never changed
+
     def __init__(self, *paths: StrPath, text: str | None = None, strict: bool = False) -> None:
         self._store = RecordStore("zone" if strict else "")
         self.paths = tuple(str(p) for p in paths)
