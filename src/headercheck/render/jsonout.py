@@ -11,9 +11,8 @@ from typing import Any
 
 from headercheck.results import Report
 
-_SCALARS = (str, int, float, bool, type(None))
 #: Types whose values are already plain data (exact types: enums are not among them).
-_SIMPLE = frozenset(_SCALARS)
+_SIMPLE = frozenset((str, int, float, bool, type(None)))
 _FIELDS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
 
 
@@ -69,9 +68,7 @@ def _same(value: Any) -> Any:
 
 
 def _converter(cls: type) -> Callable[[Any], Any]:
-    """How values of exactly this type become plain data (a pure function of the type)."""
-    if cls in _SCALARS:  # exact type, so enums still reach .value below
-        return _same
+    """How values of exactly this type (never one of _SIMPLE) become plain data."""
     if issubclass(cls, Enum):
         return _enum
     if dataclasses.is_dataclass(cls) and not issubclass(cls, type):
