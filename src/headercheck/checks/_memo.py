@@ -87,13 +87,21 @@ def memo_for(resolver: Resolver, name: str, size: int = DEFAULT_SIZE) -> Memo[An
     return memo
 
 
-def remembered(resolver: Resolver, name: str, key: Hashable, compute: Callable[[], V | None]) -> V | None:
-    """compute(), remembered under key in resolver's memo name; None (a DNS failure) never is."""
+def _is_known(value: object) -> bool:
+    return value is not None
+
+
+def remembered(resolver: Resolver, name: str, key: Hashable, compute: Callable[[], V],
+               keep: Callable[[V], bool] = _is_known) -> V:
+    """compute(), remembered under key in resolver's memo name when keep(result) holds.
+
+    keep rejects what a DNS failure produced (by default None): such a result is never stored.
+    """
     memo = memo_for(resolver, name)
     found: V | None = memo.get(key) if memo is not None else None
     if found is None:
         found = compute()
-        if memo is not None and found is not None:
+        if memo is not None and keep(found):
             memo.put(key, found)
     return found
 

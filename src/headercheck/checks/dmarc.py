@@ -140,14 +140,9 @@ def _evaluate(ctx: _Context, author: str) -> DmarcResult:
 
 def _stage_of(resolver: Resolver, author: str, mode: str) -> _Stage:
     """Discovery and policy for author, remembered per resolver unless DNS failed (temperror)."""
-    memo = _memo.memo_for(resolver, "dmarc")
-    key = ("stage", author, mode)
-    found: _Stage | None = memo.get(key) if memo is not None else None
-    if found is None:
-        found = _stage(discover(resolver, author, mode), author, mode)
-        if memo is not None and found.found.result is not Result.TEMPERROR:
-            memo.put(key, found)
-    return found
+    return _memo.remembered(resolver, "dmarc", ("stage", author, mode),
+                            lambda: _stage(discover(resolver, author, mode), author, mode),
+                            keep=lambda stage: stage.found.result is not Result.TEMPERROR)
 
 
 def _stage(found: Discovery, author: str, mode: str) -> _Stage:

@@ -32,14 +32,9 @@ def check_iprev(ip: str | None, resolver: Resolver) -> IprevResult | None:
     if parsed is None:
         return IprevResult(Result.PERMERROR, f"{ip!r} is not an IP address", ip=ip)
     ip = parsed[0]
-    memo = _memo.memo_for(resolver, "iprev")
-    found: IprevResult | None = memo.get(ip) if memo is not None else None
-    if found is None:
-        asked: list[Answer] = []
-        found = _check(ip, resolver, asked)
-        if memo is not None and not any(a.status.is_temporary for a in asked):
-            memo.put(ip, found)
-    return found
+    asked: list[Answer] = []
+    return _memo.remembered(resolver, "iprev", ip, lambda: _check(ip, resolver, asked),
+                            keep=lambda _: not any(a.status.is_temporary for a in asked))
 
 
 def _reverse(ip: str) -> str:
