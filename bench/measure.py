@@ -147,7 +147,9 @@ def main() -> None:
                                                              keep=bool(args.digest),
                                                              started=sampler and sampler.start)
     else:
+        setup = time.perf_counter()
         one = harnesses.make(args.tool, args.corpus, NOW, speedups=not args.no_speedups)
+        extra["setup_seconds"] = round(time.perf_counter() - setup, 3)
         n, secs, results = timed(items, args.corpus, one, args.seconds)
     children = sampler.stop() if sampler else {}
     workers = sorted(children.values(), reverse=True)[: max(args.jobs, 1)] if "jobs" in extra else []

@@ -17,5 +17,15 @@ def test_exported_members_are_locked() -> None:
         "DmarcResult", "DnsDataError", "Envelope", "Finding", "IprevResult", "LiveResolver",
         "Message", "ReceiverVerdict", "RecordingResolver", "Report", "Resolver", "Result",
         "Severity", "SpfResult", "Status", "ZoneResolver", "audit", "check", "open_resolver",
-        "parse_message",
+        "parse_message", "preload",
     }
+
+
+def test_preload_builds_the_public_suffix_list_once() -> None:
+    from headercheck.checks import _orgdomain
+
+    headercheck.preload()
+    built = _orgdomain.public_suffix_list()
+    headercheck.preload()
+    assert _orgdomain.public_suffix_list() is built
+    assert _orgdomain.registrable_domain("mail.example.co.uk") == "example.co.uk"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from headercheck._warm import preload
 from headercheck.api import check
 from headercheck.audit import AuditRun, audit
 from headercheck.dns import (
@@ -62,4 +63,5 @@ __all__ = [
     "check",
     "open_resolver",
     "parse_message",
+    "preload",
 ]

@@ -176,12 +176,9 @@ def run_batch(batch: Batch) -> tuple[list[tuple[Row, Notes]], list[tuple[str, st
 
 def warm_up() -> None:
     """Import the check pipeline and load the Public Suffix List (a new worker's fixed cost)."""
-    from headercheck import api  # noqa: F401
-    from headercheck.checks._orgdomain import public_suffix_list
-    from headercheck.message import parse_message  # noqa: F401
-    from headercheck.render import jsonout  # noqa: F401
+    from headercheck._warm import preload
 
-    public_suffix_list()
+    preload()
 
 
 def ignore_sigint() -> None:
