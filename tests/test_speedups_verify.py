@@ -22,7 +22,7 @@ from headercheck.checks import _speedups, _speedups_text
 from headercheck.checks._dkimsig import check_key
 from headercheck.checks._speedups import relaxed_body
 from headercheck.checks._speedups_verify import fast_verify, prepare
-from headercheck.checks.dkim import Verifier, make_verifier, verify_dkim
+from headercheck.checks.dkim import Verifier, _parse, make_verifier, verify_dkim
 from headercheck.dns import Answer, CassetteResolver, Status
 from headercheck.message import parse_message
 from test_speedups import CASES, FastDKIM, _dnsfunc, _outcome, _signed_messages
@@ -137,6 +137,7 @@ def test_prepare_gives_dkimpys_parse_of_our_tags(name: str, message: bytes, reco
         _, sig = found
         tags = parse_tags(header.raw)
         assert tags == {k: _speedups_text.unfold(v) for k, v in sig.items()}
+        assert _parse(made[1], idx, header.raw) == (tags, found)  # what _verify_one uses
         assert sig == dkim.util.parse_tag_value(header.raw + b"\r\n")
         plain = {k: v for k, v in tags.items() if k not in (b"t", b"x")}
         folded = {k: v for k, v in sig.items() if k not in (b"t", b"x")}

@@ -28,6 +28,7 @@ from headercheck.checks._dkimsig import (
     signed_headers,
 )
 from headercheck.checks._speedups import FastVerify, parse_tag_value, remember_split
+from headercheck.checks._speedups_text import unfold
 from headercheck.checks._speedups_verify import Prepared, fast_verify, prepare, validate_fields
 from headercheck.dns import Resolver
 from headercheck.message import Header, Message
@@ -192,6 +193,21 @@ def _loose(header: Header, index: int) -> Evidence:
             "index": index}
 
 
+def _parse(verifier: Verifier | Exception, index: int, raw: bytes) -> tuple[Tags, Prepared | None]:
+    """``parse_tags(raw)`` and ``prepare``'s parse of the same signature, parsed once.
+
+    ``prepare`` parses dkimpy's value, ``raw`` with its folding: when no tag name holds a line
+    break (``prepare`` checks), unfolding each value gives ``parse_tags(raw)`` (unfolding moves
+    no ``;`` or ``=`` and commutes with the strip of each value; see ``prepare``).
+
+    :raises dkim.util.InvalidTagValueList: the list is not valid tag=value syntax.
+    """
+    prepared = None if isinstance(verifier, Exception) else prepare(verifier, index, raw)
+    if prepared is None:
+        return parse_tags(raw), None
+    return {k: unfold(v) if b"\n" in v else v for k, v in prepared[1].items()}, prepared
+
+
 def _verify_one(
     verifier: Verifier | Exception, index: int, header: Header, dns: DkimpyDns, now: float
 ) -> DkimResult:
@@ -199,8 +215,7 @@ def _verify_one(
     key: KeyInfo | None = None
     unsigned = 0
     try:
-        tags = parse_tags(header.raw)
-        prepared = None if isinstance(verifier, Exception) else prepare(verifier, index, header.raw)
+        tags, prepared = _parse(verifier, index, header.raw)
         base = describe(tags, index)
         verdict, key, unsigned = _judge(verifier, base, tags, dns, now, prepared)
     except Exception as exc:  # noqa: BLE001 - every failure is a result (map_exception)
