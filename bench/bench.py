@@ -134,6 +134,24 @@ def _only(text: str) -> set[str]:
 
 
 Runs = dict[str, tuple[dict[str, Any] | None, str]]
+#: msgs/s of each round of each tool (None: that round failed), in the order they ran
+ROUNDS: dict[str, list[float | None]] = {}
+
+
+def round_ratios(top: str, bottom: str) -> list[float]:
+    """top / bottom msgs/s of each round in which both ran: tools measured minutes apart can
+    see different machines (other work, CPU frequency), one round's pair the same one."""
+    pairs = zip(ROUNDS.get(top, []), ROUNDS.get(bottom, []), strict=False)  # --quick: rounds differ
+    return [round(a / b, 2) for a, b in pairs if a and b]
+
+
+def median(values: list[float]) -> float | None:
+    """The median, or None for no values."""
+    ordered = sorted(values)
+    n = len(ordered)
+    if not n:
+        return None
+    return ordered[n // 2] if n % 2 else round((ordered[n // 2 - 1] + ordered[n // 2]) / 2, 2)
 
 
 def measure_all(args: argparse.Namespace, corpus: Path, n: int) -> Runs:
@@ -160,6 +178,7 @@ def measure_all(args: argparse.Namespace, corpus: Path, n: int) -> Runs:
             if round_no >= rounds[name]:
                 continue
             figures, why = thunk()
+            ROUNDS.setdefault(name, []).append(figures["msgs_per_s"] if figures else None)
             best = runs.get(name, (None, why))[0]
             if figures is not None and (best is None or figures["msgs_per_s"] > best["msgs_per_s"]):
                 runs[name] = (figures, "")
@@ -296,6 +315,8 @@ def main() -> None:
         "jobs_speedup": ratio(rate(runs, jobs_name), rate(runs, "headercheck, 1 job")),
         "jobs_ceiling": ratio(rate(runs, side_name(args.jobs)), rate(runs, "headercheck, 1 job")),
         "ratio_vs_mailauth_cpu": ratio(cpu_ms(runs, "mailauth 7.1.0"), cpu_ms(runs, "headercheck")),
+        "ratio_vs_mailauth_rounds": round_ratios("headercheck", "mailauth 7.1.0"),
+        "ratio_to_lower_bound_rounds": round_ratios("lower bound", "headercheck"),
     }
     print()
     print(table(runs))
@@ -304,6 +325,10 @@ def main() -> None:
         print("target:", line)
     print(f"load average after the measurements: {info['load_after']} (other work on the machine skews "
           "figures; rounds keep each tool's best)")
+    for label, key in (("headercheck / mailauth", "ratio_vs_mailauth_rounds"),
+                       ("lower bound / headercheck", "ratio_to_lower_bound_rounds")):
+        if summary[key]:
+            print(f"{label}, round by round: {summary[key]} (median {median(summary[key])})")
     print(f"speed-ups on vs off: {'identical' if same else 'DIFFERENT' if same is False else why_none(how)}"
           f" ({how})")
     if args.jobs > 1 and "jobs" in args.only:
