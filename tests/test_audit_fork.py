@@ -6,26 +6,18 @@ A forked pool is only started from a single-threaded process, which the test pro
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
 import sys
 from collections import deque
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from headercheck import _audit_pool
 from headercheck._audit_pool import BATCH_MESSAGES, can_fork, lookahead, read_ahead, take_batch
-from headercheck._audit_worker import run_batch
 from headercheck._sources import Item, iter_items
-from headercheck.audit import audit
-from headercheck.dns import CassetteResolver
-from support.audit_data import CASSETTE, NOW, message
+from support.audit_data import message
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -150,34 +142,6 @@ def test_the_report_file_is_skipped_even_through_a_link(tmp_path: Path) -> None:
     (tmp_path / "sub" / "report.eml").write_bytes(message(n=2))  # same name, another file
     sources = [i.source for i in iter_items([str(tmp_path)], exclude=[str(report)], lazy=True)]
     assert sources == [str(tmp_path / "a.eml"), str(tmp_path / "sub" / "report.eml")]
-
-
-class _BreaksOnSubmit(ThreadPoolExecutor):
-    """A 'process pool' whose submit raises once a worker has died (as a broken pool does)."""
-
-    def submit(self, fn: Any, /, *args: Any, **kw: Any) -> Future[Any]:
-        if fn is run_batch and any(s.endswith("poison.eml") for _, s, _ in args[0].entries):
-            raise BrokenProcessPool("a worker died")
-        return super().submit(fn, *args, **kw)
-
-
-def test_a_pool_broken_at_submit_is_replaced_too(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def new_pool(jobs: int) -> Executor:
-        return _BreaksOnSubmit(jobs)
-
-    monkeypatch.setattr(_audit_pool, "new_pool", new_pool)
-    monkeypatch.setattr(importlib.import_module("headercheck.audit"), "can_fork", lambda: False)
-    for i in range(40):
-        (tmp_path / f"{i:02d}.eml").write_bytes(message(n=i))
-    (tmp_path / "20-poison.eml").write_bytes(message(n=99))
-    with audit([tmp_path], jobs=2, dns=CassetteResolver(CASSETTE), now=NOW) as run:
-        rows = list(run)
-    assert [r["index"] for r in rows] == list(range(41))
-    bad = [r for r in rows if r["errors"]]
-    assert [r["file"] for r in bad] == [str(tmp_path / "20-poison.eml")]
-    assert "worker process died" in bad[0]["errors"][0]
 
 
 POOL_SCRIPT = r"""

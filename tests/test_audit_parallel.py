@@ -121,11 +121,23 @@ class _Poisoned(ThreadPoolExecutor):
         return super().submit(fn, *args, **kw)
 
 
+class _BreaksOnSubmit(ThreadPoolExecutor):
+    """A 'process pool' whose submit raises once a worker has died (as a broken pool may)."""
+
+    def submit(self, fn: Any, /, *args: Any, **kw: Any) -> Future[Any]:
+        if fn is run_batch and any(s.endswith("poison.eml") for _, s, _ in args[0].entries):
+            raise BrokenProcessPool("a worker died")
+        return super().submit(fn, *args, **kw)
+
+
+@pytest.mark.parametrize("pool", [_Poisoned, _BreaksOnSubmit], ids=["in-batch", "at-submit"])
 def test_a_message_that_kills_its_worker_costs_only_its_own_row(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool: type[ThreadPoolExecutor]
 ) -> None:
+    """A pool broken by a dead worker, while a batch runs or at the next submit, is replaced."""
+
     def new_pool(jobs: int) -> Executor:
-        return _Poisoned(jobs)
+        return pool(jobs)
 
     monkeypatch.setattr(_audit_pool, "new_pool", new_pool)
     monkeypatch.setattr(importlib.import_module("headercheck.audit"), "can_fork", lambda: False)
