@@ -67,7 +67,12 @@ def network(ip: str, prefix: int) -> Net:
 
 @lru_cache(maxsize=4096)
 def address(ip: str) -> tuple[int, int]:
-    """(version, integer) of a canonical address."""
+    """(version, integer) of a canonical address; a plain dotted quad without ``ipaddress``."""
+    parts = ip.split(".")
+    if len(parts) == 4 and all(p.isascii() and p.isdigit() and str(int(p)) == p and int(p) < 256
+                               for p in parts):  # exactly what ipaddress accepts as IPv4 here
+        a, b, c, d = map(int, parts)
+        return 4, a << 24 | b << 16 | c << 8 | d
     parsed = ipaddress.ip_address(ip)
     return parsed.version, int(parsed)
 

@@ -53,8 +53,11 @@ def instance_of(value: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_TAGS = {name: re.compile(rf"(?:^|;)\s*{name}\s*=\s*([^;\s]*)") for name in ("d", "s", "cv")}
+
+
 def _tag(value: str, name: str) -> str:
-    match = re.search(rf"(?:^|;)\s*{name}\s*=\s*([^;\s]*)", value)
+    match = _TAGS[name].search(value)
     return match.group(1) if match else ""
 
 
