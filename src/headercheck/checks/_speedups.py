@@ -209,15 +209,27 @@ def remember_split(message: bytes, fields: list[tuple[bytes, bytes]], body: byte
     """Let this thread's next ``FastVerify`` of message (CRLF only) take its header fields and
     body as split by the caller, when ``split_from_fields`` proves the fields dkimpy's and body
     is the rest of message; else it splits by itself."""
+    split_of(message, fields, body)
+
+
+def split_of(
+    message: bytes, fields: list[tuple[bytes, bytes]], body: bytes
+) -> tuple[list[list[bytes]], bytes] | None:
+    """``remember_split``, returning the header list and body a ``crlf_only`` ``FastVerify`` of
+    message will take (marked: the fast paths apply); None when it will split by itself."""
     last = getattr(_last, "parsed", None)
-    if not _enabled or (last is not None and last[0] is message):
-        return
+    if not _enabled:
+        return None
+    if last is not None and last[0] is message:
+        return (last[1], last[2]) if last[3] else None
     found = _speedups_text.split_from_fields(message, fields)
     if found is not None:
         headers, start = found
         if len(body) != len(message) - start or not message.endswith(body):
             body = message[start:]
         _last.parsed = (message, _Headers(headers), body, True, {})
+        return _last.parsed[1], body
+    return None
 
 
 class FastVerify:

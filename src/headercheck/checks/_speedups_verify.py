@@ -14,7 +14,8 @@ every failure keeps dkimpy's exact verdict. What it saves (RFC 6376 §6.1.3):
 - the b= / bh= whitespace is removed without a regular expression; the per-key state (dkimpy's
   parsed key, its OpenSSL twin, the DigestInfo prefix of RFC 8017 §9.2) is built once per key.
 
-It is taken only for verifiers ``FastVerify`` split (marked body) while the speed-ups are on.
+It is taken only for messages ``FastVerify`` or ``split_of`` split (marked body) while the
+speed-ups are on.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from dkim.util import InvalidTagValueList
 
 from headercheck.checks import _speedups, _speedups_text
 from headercheck.checks._speedups import (
-    FastVerify,
     _FastRelaxed,
     _FastSimple,
     _Headers,
@@ -225,7 +225,7 @@ def prepare(verifier: Any, idx: int, raw: bytes) -> Prepared | None:
     (checked). The values differ only by CRLFs before WSP, which no check of
     ``validate_signature_fields`` tells apart, so our check of our tags stands for it.
     """
-    found = _sig_header(verifier, idx) if isinstance(verifier, FastVerify) and _eligible(verifier) else None
+    found = _sig_header(verifier, idx) if _eligible(verifier) else None
     if found is None or len(found[1]) != len(raw) + 2 or not found[1].startswith(raw):
         return None
     try:

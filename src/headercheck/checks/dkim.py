@@ -27,7 +27,7 @@ from headercheck.checks._dkimsig import (
     policy_verdict,
     signed_headers,
 )
-from headercheck.checks._speedups import FastVerify, parse_tag_value, remember_split
+from headercheck.checks._speedups import FastVerify, parse_tag_value, split_of
 from headercheck.checks._speedups_text import unfold
 from headercheck.checks._speedups_verify import Prepared, fast_verify, prepare, validate_fields
 from headercheck.dns import Resolver
@@ -67,14 +67,45 @@ class Verifier(FastVerify, dkim.DKIM):  # type: ignore[misc]
         return sig, include_headers, sigheaders
 
 
+class Split:
+    """A message as the fast path reads it (``_speedups.split_of``: the header list and body a
+    Verifier of it takes); the Verifier itself is built only when a signature needs dkimpy."""
+
+    timeout = 5  # dkimpy's default: what a Verifier has
+    minkey = 0
+    tlsrpt = False
+
+    def __init__(self, raw: bytes, headers: list[list[bytes]], body: bytes) -> None:
+        self.raw, self.headers, self.body = raw, headers, body
+        self._verifier: Verifier | None = None
+
+    def verifier(self) -> Verifier:
+        """dkimpy's verifier of the message, built once (it takes this same split)."""
+        if self._verifier is None:
+            self._verifier = Verifier(self.raw, minkey=0)
+        return self._verifier
+
+
+def open_message(message: Message) -> Verifier | Split:
+    """The message split for verifying: a ``Split`` when ``_speedups`` proves its split (no
+    dkimpy object yet), else dkimpy's verifier (minkey 0: RFC 8301 is ours).
+
+    :raises dkim.MessageFormatError: dkimpy cannot split the header section.
+    """
+    fields = [(h.name.encode("ascii", "replace"), h.raw) for h in message.headers]
+    found = split_of(message.raw, fields, message.body)
+    if found is None:
+        return Verifier(message.raw, minkey=0)
+    return Split(message.raw, found[0], found[1])
+
+
 def make_verifier(message: Message) -> Verifier:
     """The one place a dkimpy verifier is built for a message (minkey 0: RFC 8301 is ours).
 
     :raises dkim.MessageFormatError: dkimpy cannot split the header section.
     """
-    fields = [(h.name.encode("ascii", "replace"), h.raw) for h in message.headers]
-    remember_split(message.raw, fields, message.body)
-    return Verifier(message.raw, minkey=0)
+    found = open_message(message)
+    return found.verifier() if isinstance(found, Split) else found
 
 
 def map_exception(exc: BaseException) -> Verdict:
@@ -124,7 +155,7 @@ def describe(tags: Tags, index: int) -> Evidence:
     }
 
 
-def _unsigned_bytes(verifier: Verifier, tags: Tags) -> int:
+def _unsigned_bytes(verifier: Verifier | Split, tags: Tags) -> int:
     """Canonical body bytes past l= (RFC 6376 §3.4.5, §8.2)."""
     limit = number(tags, b"l")
     if limit is None:
@@ -134,7 +165,7 @@ def _unsigned_bytes(verifier: Verifier, tags: Tags) -> int:
 
 
 def _judge(
-    verifier: Verifier | Exception, base: Evidence, tags: Tags, dns: DkimpyDns, now: float,
+    verifier: Verifier | Split | Exception, base: Evidence, tags: Tags, dns: DkimpyDns, now: float,
     prepared: Prepared | None = None,
 ) -> tuple[Verdict, KeyInfo | None, int]:
     """Signature rules, key rules, then dkimpy's cryptographic check (RFC 6376 §6.1).
@@ -158,7 +189,7 @@ def _judge(
 
 
 def _judge_with_key(
-    verifier: Verifier | Exception, base: Evidence, tags: Tags, dns: DkimpyDns, key: KeyInfo,
+    verifier: Verifier | Split | Exception, base: Evidence, tags: Tags, dns: DkimpyDns, key: KeyInfo,
     prepared: Prepared | None = None,
 ) -> tuple[Verdict, KeyInfo | None, int]:
     """One key record: its rules, then dkimpy's cryptographic check with that record."""
@@ -168,13 +199,18 @@ def _judge_with_key(
         raise verifier
     try:
         index = base["index"]
-        verified = fast_verify(verifier, index, dns, prepared) or verifier.verify(idx=index, dnsfunc=dns)
+        verified = fast_verify(verifier, index, dns, prepared) or _dkimpy(verifier).verify(
+            idx=index, dnsfunc=dns)
     except Exception as exc:  # noqa: BLE001 - every failure is a result (map_exception)
         return map_exception(exc), key, 0
     if not verified:
         return Verdict("bad_signature", "the header hash does not match b="), key, 0
     unsigned = _unsigned_bytes(verifier, tags)
     return policy_verdict(tags, key, unsigned), key, unsigned
+
+
+def _dkimpy(verifier: Verifier | Split) -> Verifier:
+    return verifier.verifier() if isinstance(verifier, Split) else verifier
 
 
 def _finish(base: Evidence, verdict: Verdict, key: KeyInfo | None, unsigned: int) -> DkimResult:
@@ -193,7 +229,7 @@ def _loose(header: Header, index: int) -> Evidence:
             "index": index}
 
 
-def _parse(verifier: Verifier | Exception, index: int, raw: bytes) -> tuple[Tags, Prepared | None]:
+def _parse(verifier: Verifier | Split | Exception, index: int, raw: bytes) -> tuple[Tags, Prepared | None]:
     """``parse_tags(raw)`` and ``prepare``'s parse of the same signature, parsed once.
 
     ``prepare`` parses dkimpy's value, ``raw`` with its folding: when no tag name holds a line
@@ -209,7 +245,7 @@ def _parse(verifier: Verifier | Exception, index: int, raw: bytes) -> tuple[Tags
 
 
 def _verify_one(
-    verifier: Verifier | Exception, index: int, header: Header, dns: DkimpyDns, now: float
+    verifier: Verifier | Split | Exception, index: int, header: Header, dns: DkimpyDns, now: float
 ) -> DkimResult:
     base: Evidence | None = None
     key: KeyInfo | None = None
@@ -244,9 +280,9 @@ def verify_dkim(
     if not headers:
         return ()
     dns = DkimpyDns(resolver)
-    verifier: Verifier | Exception
+    verifier: Verifier | Split | Exception
     try:
-        verifier = make_verifier(message)
+        verifier = open_message(message)
     except Exception as exc:  # noqa: BLE001 - reported on each signature via map_exception
         verifier = exc
     return tuple(
