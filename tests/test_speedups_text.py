@@ -16,7 +16,7 @@ _RE_BTAG = dkim.RE_BTAG.pattern_object if isinstance(dkim.RE_BTAG, BTagPattern) 
 _PARSE = dkim.util.parse_tag_value  # dkimpy's own (the hook replaces dkim.parse_tag_value only)
 
 # Bytes over the characters that matter to each function, in runs that make tags likely.
-_BTAG_ALPHABET = b" \t\r\n;b=hAz09+/:.\x0b\xff"
+_BTAG_ALPHABET = b" \t\r\n;b=hAz09+/:.\x0b\x0c\xff"
 _BTAG_TEXT = st.lists(st.sampled_from([b"b=", b" b =", b";b=", b"\r\n ", b"bh=", b"==", b"\r\n"]
                                       + [bytes([c]) for c in _BTAG_ALPHABET]),
                       max_size=60).map(b"".join)

@@ -24,11 +24,24 @@ from dkim.crypto import HASH_ALGORITHMS
 from dkim.util import DuplicateTag, InvalidTagSpec
 
 #: The start of dkimpy's RE_BTAG: ``[;\s]b FWS =``. Its FWS, ``((\s*\r?\n)?\s+)?``, matches
-#: exactly the runs of whitespace (empty included), so ``\s*`` is the same language.
-_B_START = re.compile(rb"[;\s]b\s*=")
+#: exactly the runs of whitespace (empty included), so ``\s*`` is the same language. The search
+#: looks for ``b\s*=`` (a literal first byte: fast) and then checks the byte before it.
+_B_TAIL = re.compile(rb"b\s*=")
+_B_BEFORE = frozenset(b"; \t\n\r\x0b\x0c")  # [;\s] of a bytes pattern
 #: RE_BTAG's ``(FWS [a-zA-Z0-9+/=])*`` consumes the longest run of whitespace and base64
 #: characters, minus the whitespace at its end (each repetition ends on a base64 character).
 _B_RUN = re.compile(rb"[\sA-Za-z0-9+/=]*")
+
+
+def _b_start(value: bytes, pos: int) -> tuple[int, int] | None:
+    """Where the leftmost match of ``[;\\s]b\\s*=`` at or after pos starts and ends."""
+    at = pos + 1
+    while (found := _B_TAIL.search(value, at)) is not None:
+        start = found.start()
+        if value[start - 1] in _B_BEFORE:
+            return start - 1, found.end()
+        at = start + 1
+    return None
 
 
 def strip_b_tag(value: bytes) -> bytes:
@@ -41,13 +54,13 @@ def strip_b_tag(value: bytes) -> bytes:
     """
     out: list[bytes] = []
     pos = 0
-    while (start := _B_START.search(value, pos)) is not None:
-        head_end = start.end()
+    while (start := _b_start(value, pos)) is not None:
+        head_start, head_end = start
         run = _B_RUN.match(value, head_end)
         end = head_end + len(run.group().rstrip()) if run is not None else head_end
         if value[end:] in (b"\r\n", b"\n"):
             end = len(value)
-        out += (value[pos:start.start()], start.group())
+        out += (value[pos:head_start], value[head_start:head_end])
         pos = end
     if not out:
         return value

@@ -21,7 +21,7 @@ speed-ups are on.
 from __future__ import annotations
 
 import base64
-import bisect
+import functools
 import re
 import threading
 from typing import Any
@@ -134,18 +134,21 @@ def _entry(headers: _Headers, relaxed: bool, index: int) -> bytes:
 
 
 def _selected(headers: _Headers, relaxed: bool, include: list[bytes]) -> list[bytes]:
-    """``dkim.select_headers``: each name in h= takes the next instance upwards, bottom first."""
+    """``dkim.select_headers``: each name in h= takes the next instance upwards, bottom first.
+
+    dkimpy walks up from the instance it took last; the n-th mention of a name (from 0) thus
+    takes its n-th instance from the bottom, or nothing once they are used up.
+    """
     positions = _positions(headers, relaxed)
     chosen: list[bytes] = []
-    below: dict[bytes, int] = {}
+    used: dict[bytes, int] = {}
     for name in include:
         found = positions.get(name)
-        if not found:
-            continue  # dkimpy notes 0 as the bound: nothing of that name is left either way
-        k = len(found) - 1 if name not in below else bisect.bisect_left(found, below[name]) - 1
-        below[name] = found[k] if k >= 0 else 0
-        if k >= 0:
-            chosen.append(_entry(headers, relaxed, found[k]))
+        if found:
+            count = used.get(name, 0)
+            used[name] = count + 1
+            if count < len(found):
+                chosen.append(_entry(headers, relaxed, found[-1 - count]))
     return chosen
 
 
@@ -191,6 +194,9 @@ def validate_fields(sig: Tags, untimed: bool = False) -> None:
     :param untimed: leave t= and x= out (they are judged against the caller's now).
     :raises dkim.ValidationError: as dkimpy's does (and whatever else its code raises).
     """
+    if untimed and _speedups.speedups_enabled():
+        _speedups_text.validate_signature_fields(sig)  # it reads neither t= nor x=
+        return
     if untimed and (b"t" in sig or b"x" in sig):
         sig = dict(sig)
         sig.pop(b"t", None)
@@ -254,8 +260,20 @@ def fast_verify(verifier: Any, idx: int, dnsfunc: Any, prepared: Prepared | None
         return None
 
 
+@functools.lru_cache(maxsize=1024)
+def _include(h_value: bytes) -> tuple[bytes, ...]:
+    """``verify_headerprep``'s include_headers of an h= value."""
+    return tuple([x.lower() for x in _H_SPLIT.split(h_value)])
+
+
+@functools.lru_cache(maxsize=64)
+def _policy(c_value: bytes) -> Any:
+    """``CanonicalizationPolicy.from_c_value`` (its policies are never modified); raises as it."""
+    return canon.CanonicalizationPolicy.from_c_value(c_value)
+
+
 def _fast_verify(verifier: Any, sig_header: tuple[bytes, bytes], sig: Tags, dnsfunc: Any) -> bool | None:
-    include = [x.lower() for x in _H_SPLIT.split(sig[b"h"])]
+    include = list(_include(sig[b"h"]))
     name = sig[b"s"] + b"._domainkey." + sig[b"d"] + b"."
     record = dnsfunc(name, timeout=verifier.timeout)
     if not isinstance(record, bytes):
@@ -263,7 +281,7 @@ def _fast_verify(verifier: Any, sig_header: tuple[bytes, bytes], sig: Tags, dnsf
     pk, keysize, ktag, seqtlsrpt = _key(name, record)
     if seqtlsrpt or keysize < verifier.minkey:
         return None
-    policy = canon.CanonicalizationPolicy.from_c_value(sig.get(b"c", b"simple/simple"))
+    policy = _policy(sig.get(b"c", b"simple/simple"))
     hash_name = sig[b"a"]
     if body_hash(verifier.body, policy, sig, hash_name) != _b64(sig[b"bh"]):
         return None
