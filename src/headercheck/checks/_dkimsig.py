@@ -113,7 +113,17 @@ def number(tags: Tags, tag: bytes) -> int | None:
 
 def signed_headers(tags: Tags) -> tuple[str, ...]:
     """The h= list, lower case (RFC 6376 §3.5)."""
-    return tuple([h.strip().lower() for h in compact(tags.get(b"h", b"")).split(":") if h.strip()])
+    return _signed_headers(tags.get(b"h", b""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _signed_headers(value: bytes) -> tuple[str, ...]:
+    return tuple([h.strip().lower() for h in compact(value).split(":") if h.strip()])
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_name(value: bytes) -> bool:
+    return NAME.fullmatch(value.strip()) is not None
 
 
 def check_signature(tags: Tags, now: float, signed: tuple[str, ...] | None = None) -> Verdict | None:
@@ -130,7 +140,7 @@ def check_signature(tags: Tags, now: float, signed: tuple[str, ...] | None = Non
     if tags[b"a"].strip().lower() not in ALGORITHMS:
         return Verdict("unsupported_algorithm", f"a={tags[b'a'].decode(errors='replace')}")
     for tag in (b"d", b"s"):
-        if NAME.fullmatch(tags[tag].strip()) is None:
+        if not _is_name(tags[tag]):
             return Verdict("bad_format", f"{tag.decode()}= is not a domain name")
     # dkimpy's checks, minus t= and x= which it judges by the wall clock (FIELDNOTES).
     validate_fields(tags, untimed=True)

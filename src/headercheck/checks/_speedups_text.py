@@ -131,10 +131,11 @@ def validate_signature_fields(sig: dict[bytes, bytes]) -> None:
             raise ValidationError(f"missing {field!r}=")
     if sig[b"a"] not in HASH_ALGORITHMS:
         raise ValidationError(f"unknown signature algorithm: {sig[b'a']!r}")
-    if _BASE64.match(sig[b"b"]) is None or len(b"".join(sig[b"b"].split())) % 4 != 0:
+    b_ok = _BASE64.match(sig[b"b"]) is not None
+    if not b_ok or len(b"".join(sig[b"b"].split())) % 4 != 0:
         raise ValidationError(f"b= value is not valid base64 ({sig[b'b']!r})")
     # dkimpy tests b= again here, not bh= (kept: the verdicts must be its own)
-    if _BASE64.match(sig[b"b"]) is None or len(b"".join(sig[b"bh"].split())) % 4 != 0:
+    if not b_ok or len(b"".join(sig[b"bh"].split())) % 4 != 0:
         raise ValidationError(f"bh= value is not valid base64 ({sig[b'bh']!r})")
     if b"cv" in sig and sig[b"cv"] not in (b"pass", b"fail", b"none"):
         raise ValidationError(f"cv= value is not valid ({sig[b'cv']!r})")

@@ -140,6 +140,12 @@ def _text(tags: Tags, tag: bytes) -> str:
     return "" if value is None else value.decode("utf-8", "replace").strip()
 
 
+def _head(value: bytes) -> str:
+    """``compact(value)[:8]``, reading no more of value than it needs (compact works bytewise)."""
+    start = compact(value[:64])
+    return start[:8] if len(start) >= 8 else compact(value)[:8]
+
+
 def describe(tags: Tags, index: int) -> Evidence:
     """The evidence a signature carries, before any verdict (RFC 6376 §3.5): DkimResult fields."""
     domain, selector = _text(tags, b"d"), _text(tags, b"s")
@@ -148,7 +154,7 @@ def describe(tags: Tags, index: int) -> Evidence:
         "auid": _text(tags, b"i") or (f"@{domain}" if domain else ""),
         "algorithm": _text(tags, b"a"),
         "canonicalization": _text(tags, b"c") if b"c" in tags else "simple/simple",
-        "header_b": compact(tags.get(b"b", b""))[:8],
+        "header_b": _head(tags.get(b"b", b"")),
         "body_length": number(tags, b"l"), "timestamp": number(tags, b"t"),
         "expiration": number(tags, b"x"), "signed_headers": signed_headers(tags),
         "dns_name": f"{selector}._domainkey.{domain}" if domain and selector else "", "index": index,
