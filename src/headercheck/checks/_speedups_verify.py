@@ -93,12 +93,14 @@ def _prefix(hasher: Any, modlen: int) -> bytes | None:
 
 
 def body_hash(body: bytes, policy: Any, sig: dict[bytes, bytes], hash_name: bytes) -> bytes:
-    """The digest dkimpy's ``verify_sig_process`` compares with bh=, once per message and key.
+    """The digest dkimpy's ``verify_sig_process`` compares with bh=, once per message, body
+    canonicalisation, l= and hash function (not per a=: its two SHA-256 algorithms share it).
 
     :raises ValueError: l= is not a number (dkimpy raises the same from ``int``).
     """
     limit = int(sig[b"l"]) if b"l" in sig else None
-    key = (policy.body_algorithm.name, limit, hash_name)
+    hasher = dkim.HASH_ALGORITHMS[hash_name]  # rsa-sha256 and ed25519-sha256 share a digest
+    key = (policy.body_algorithm.name, limit, hasher)
     forms = _speedups.body_forms(body)
     assert forms is not None  # fast_verify checked it
     digest = forms.get(key)
@@ -106,31 +108,29 @@ def body_hash(body: bytes, policy: Any, sig: dict[bytes, bytes], hash_name: byte
         canonical = policy.canonicalize_body(body)
         if limit is not None:
             canonical = canonical[:limit]
-        digest = dkim.HASH_ALGORITHMS[hash_name](canonical).digest()
+        digest = hasher(canonical).digest()
         forms[key] = digest
     return digest
 
 
-def _positions(headers: _Headers, relaxed: bool) -> dict[bytes, list[int]]:
+def _fields(headers: _Headers, relaxed: bool) -> tuple[dict[bytes, list[int]], list[bytes | None]]:
     """Where each lower-case field name occurs (ascending), as ``select_headers`` compares names
-    of the canonical list; built once per message and canonicalisation."""
-    cache: dict[bool, dict[bytes, list[int]]] = headers.__dict__.setdefault("positions", {})
-    found = cache.get(relaxed)
+    of the canonical list, and a slot per field for ``_entry``; made once per message and mode."""
+    key = "relaxed_fields" if relaxed else "simple_fields"
+    found: tuple[dict[bytes, list[int]], list[bytes | None]] | None = headers.__dict__.get(key)
     if found is None:
-        found = cache[relaxed] = {}
+        positions: dict[bytes, list[int]] = {}
         for index, (name, _) in enumerate(headers):
-            found.setdefault((name.lower().rstrip() if relaxed else name).lower(), []).append(index)
+            positions.setdefault((name.lower().rstrip() if relaxed else name).lower(), []).append(index)
+        entries: list[bytes | None] = [None] * len(headers)
+        found = headers.__dict__[key] = (positions, entries)
     return found
 
 
-def _entry(headers: _Headers, relaxed: bool, index: int) -> bytes:
-    """Header field ``index`` as ``hash_headers`` hashes it (``name:value``); made once."""
-    cache: dict[tuple[bool, int], bytes] = headers.__dict__.setdefault("entries", {})
-    found = cache.get((relaxed, index))
-    if found is None:
-        name, value = relaxed_header(*headers[index]) if relaxed else headers[index]
-        found = cache[(relaxed, index)] = name + b":" + value
-    return found
+def _entry(field: list[bytes], relaxed: bool) -> bytes:
+    """A header field as ``hash_headers`` hashes it (``name:value``)."""
+    name, value = relaxed_header(field[0], field[1]) if relaxed else field
+    return name + b":" + value
 
 
 def _selected(headers: _Headers, relaxed: bool, include: list[bytes]) -> list[bytes]:
@@ -139,7 +139,7 @@ def _selected(headers: _Headers, relaxed: bool, include: list[bytes]) -> list[by
     dkimpy walks up from the instance it took last; the n-th mention of a name (from 0) thus
     takes its n-th instance from the bottom, or nothing once they are used up.
     """
-    positions = _positions(headers, relaxed)
+    positions, entries = _fields(headers, relaxed)
     chosen: list[bytes] = []
     used: dict[bytes, int] = {}
     for name in include:
@@ -148,7 +148,11 @@ def _selected(headers: _Headers, relaxed: bool, include: list[bytes]) -> list[by
             count = used.get(name, 0)
             used[name] = count + 1
             if count < len(found):
-                chosen.append(_entry(headers, relaxed, found[-1 - count]))
+                index = found[-1 - count]
+                entry = entries[index]
+                if entry is None:
+                    entry = entries[index] = _entry(headers[index], relaxed)
+                chosen.append(entry)
     return chosen
 
 
