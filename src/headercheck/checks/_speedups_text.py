@@ -188,6 +188,7 @@ def split_message(message: bytes, crlf_only: bool = False) -> tuple[list[list[by
     return headers, body
 
 
+_LINE_START = re.compile(rb"\n(?![ \t])")  # with no bare LF: a CRLF not followed by WSP
 _NAMES = re.compile(rb"[\x21-\x39\x3b-\x7e]+(?:\n[\x21-\x39\x3b-\x7e]+)*")
 
 
@@ -211,8 +212,7 @@ def split_from_fields(
         body_start = len(message)
     if not fields or _NAMES.fullmatch(b"\n".join([name for name, _ in fields])) is None:
         return None
-    starts = head.count(b"\r\n") + 1 - head.count(b"\r\n ") - head.count(b"\r\n\t")
-    if starts != len(fields):
+    if len(_LINE_START.findall(head)) + 1 != len(fields):  # lines that do not begin with WSP
         return None
     if b"".join([part for name, value in fields for part in (name, b":", value, b"\r\n")]) != head + b"\r\n":
         return None

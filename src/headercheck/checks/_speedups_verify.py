@@ -115,13 +115,19 @@ def body_hash(body: bytes, policy: Any, sig: dict[bytes, bytes], hash_name: byte
 
 def _fields(headers: _Headers, relaxed: bool) -> tuple[dict[bytes, list[int]], list[bytes | None]]:
     """Where each lower-case field name occurs (ascending), as ``select_headers`` compares names
-    of the canonical list, and a slot per field for ``_entry``; made once per message and mode."""
+    of the canonical list, and a slot per field for ``_entry``; made once per message.
+
+    The names of a ``_Headers`` list (``split_message``, ``split_from_fields``) hold no WSP, so
+    the relaxed name (lower case, trailing WSP removed) and the simple one compare alike.
+    """
     key = "relaxed_fields" if relaxed else "simple_fields"
     found: tuple[dict[bytes, list[int]], list[bytes | None]] | None = headers.__dict__.get(key)
     if found is None:
-        positions: dict[bytes, list[int]] = {}
-        for index, (name, _) in enumerate(headers):
-            positions.setdefault((name.lower().rstrip() if relaxed else name).lower(), []).append(index)
+        positions: dict[bytes, list[int]] | None = headers.__dict__.get("positions")
+        if positions is None:
+            positions = headers.__dict__["positions"] = {}
+            for index, (name, _) in enumerate(headers):
+                positions.setdefault(name.lower(), []).append(index)
         entries: list[bytes | None] = [None] * len(headers)
         found = headers.__dict__[key] = (positions, entries)
     return found

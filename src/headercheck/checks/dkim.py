@@ -247,7 +247,11 @@ def _parse(verifier: Verifier | Split | Exception, index: int, raw: bytes) -> tu
     prepared = None if isinstance(verifier, Exception) else prepare(verifier, index, raw)
     if prepared is None:
         return parse_tags(raw), None
-    return {k: unfold(v) if b"\n" in v else v for k, v in prepared[1].items()}, prepared
+    tags = dict(prepared[1])
+    for tag, value in prepared[1].items():
+        if b"\n" in value:
+            tags[tag] = unfold(value)
+    return tags, prepared
 
 
 def _verify_one(
