@@ -8,6 +8,7 @@ and on generated input; the per-message and per-key caches are keyed by everythi
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 from typing import Any
 
@@ -18,8 +19,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from headercheck.checks import _speedups, _speedups_text
+from headercheck.checks import _speedups, _speedups_text, _speedups_verify
 from headercheck.checks._dkimsig import check_key
+from headercheck.checks._dkimverifier import Split, open_message
 from headercheck.checks._speedups import relaxed_body
 from headercheck.checks._speedups_verify import fast_verify, prepare
 from headercheck.checks.dkim import Verifier, _parse, make_verifier, verify_dkim
@@ -180,3 +182,69 @@ def test_key_checks_are_remembered_per_algorithm_and_not_for_dns_failures() -> N
     assert sub.verdict is not None and sub.verdict.code == "key_strict_identity" and sub != same
     failed = Answer("s._domainkey.example.com", "TXT", Status.SERVFAIL)
     assert check_key({b"a": b"rsa-sha256"}, failed).verdict.code == "key_unavailable"  # type: ignore[union-attr]
+
+
+def test_split_is_what_dkimpys_verifier_takes() -> None:
+    """``open_message`` builds no dkimpy object; the Verifier built later takes the same split."""
+    seen = 0
+    for _, message, _ in SIGNATURE_CASES:
+        parsed = parse_message(message)
+        opened = _outcome(lambda p=parsed: open_message(p))
+        if opened[0] != "ok" or not isinstance(opened[1], Split):
+            continue
+        split = opened[1]
+        _speedups.use_speedups(False)
+        try:
+            plain = dkim.DKIM(parsed.raw)
+        finally:
+            _speedups.use_speedups(True)
+        assert (list(map(list, plain.headers)), plain.body) == (list(split.headers), split.body)
+        assert split.verifier().headers is split.headers and split.verifier() is split.verifier()
+        seen += 1
+    assert seen > len(SIGNATURE_CASES) // 2
+
+
+def test_verify_dkim_on_signed_messages_is_dkimpys() -> None:
+    """Whole results (fast path, shared body digests, result building) with the speed-ups off."""
+    for message, records in _signed_messages():
+        parsed = parse_message(message)
+        resolver = CassetteResolver({k: {"TXT": [[v]]} for k, v in records.items()})
+        fast = verify_dkim(parsed, resolver, now=2e9)
+        _speedups.use_speedups(False)
+        try:
+            slow = verify_dkim(parsed, resolver, now=2e9)
+        finally:
+            _speedups.use_speedups(True)
+        assert fast == slow
+        assert [tuple(vars(r)) for r in fast] == [tuple(f.name for f in dataclasses.fields(r)) for r in fast]
+
+
+def test_rsa_and_ed25519_signatures_share_one_body_digest() -> None:
+    message, records = _signed_messages()[2]  # rsa and ed25519, both relaxed/relaxed, no l=
+    parsed = parse_message(message)
+    resolver = CassetteResolver({k: {"TXT": [[v]]} for k, v in records.items()})
+    assert all(r.reason_code == "pass" for r in verify_dkim(parsed, resolver, now=2e9))
+    forms = _speedups.body_forms(parsed.body)
+    assert forms is not None
+    assert [k for k in forms if isinstance(k, tuple) and k[0] == b"relaxed"] == [
+        (b"relaxed", None, dkim.HASH_ALGORITHMS[b"rsa-sha256"])]
+
+
+_NAMES = st.sampled_from([b"From", b"from", b"To", b"X-A", b"x-a", b"Subject"])
+
+
+@settings(max_examples=800)
+@given(st.lists(st.tuples(_NAMES, st.sampled_from([b" a", b"\tb  c", b" d\r\n e"])), max_size=8),
+       st.lists(st.sampled_from([b"from", b"to", b"x-a", b"subject", b"cc"]), max_size=8), st.booleans())
+def test_selected_is_select_headers(fields: list[tuple[bytes, bytes]], include: list[bytes],
+                                    relaxed: bool) -> None:
+    """Header selection by counting, one name index for both canonicalisations (RFC 6376 §5.4.2)."""
+    raw = b"".join(n + b":" + v + b"\r\n" for n, v in fields) + b"\r\nbody"
+    parsed = _speedups_text.split_message(raw, True)
+    assert parsed is not None and all(not any(c in b" \t" for c in n) for n, _ in parsed[0])
+    headers = _speedups._Headers(parsed[0])
+    algorithm = dkim.canonicalization.Relaxed if relaxed else dkim.canonicalization.Simple
+    other = _speedups_verify._selected(headers, not relaxed, include)  # builds the shared index first
+    slow = dkim.select_headers(list(algorithm.canonicalize_headers(parsed[0])), include)
+    assert _speedups_verify._selected(headers, relaxed, include) == [n + b":" + v for n, v in slow]
+    assert len(other) == len(slow)
