@@ -151,10 +151,10 @@ def check_signature(tags: Tags, now: float, signed: tuple[str, ...] | None = Non
 
 def check_times(tags: Tags, now: float) -> Verdict | None:
     """RFC 6376 §3.5 t= and x=, as of now."""
-    for tag in (b"t", b"x"):
-        if tag in tags and number(tags, tag) is None:
-            return Verdict("bad_format", f"{tag.decode()}= is not a decimal number")
     t, x = number(tags, b"t"), number(tags, b"x")
+    for tag, value in ((b"t", t), (b"x", x)):
+        if value is None and tag in tags:
+            return Verdict("bad_format", f"{tag.decode()}= is not a decimal number")
     if t is not None and x is not None and x < t:
         return Verdict("bad_format", f"x={x} is earlier than t={t}")
     if x is not None and x < now:

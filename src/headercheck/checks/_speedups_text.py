@@ -31,6 +31,7 @@ _B_BEFORE = frozenset(b"; \t\n\r\x0b\x0c")  # [;\s] of a bytes pattern
 #: RE_BTAG's ``(FWS [a-zA-Z0-9+/=])*`` consumes the longest run of whitespace and base64
 #: characters, minus the whitespace at its end (each repetition ends on a base64 character).
 _B_RUN = re.compile(rb"[\sA-Za-z0-9+/=]*")
+_B_RUN_BYTES = b" \t\n\r\x0b\x0cABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 
 
 def _b_start(value: bytes, pos: int) -> tuple[int, int] | None:
@@ -42,6 +43,17 @@ def _b_start(value: bytes, pos: int) -> tuple[int, int] | None:
             return start - 1, found.end()
         at = start + 1
     return None
+
+
+def _b_run(value: bytes, start: int) -> bytes:
+    """``_B_RUN.match(value, start).group()``: up to the next ``;`` when every byte before it is
+    in the run's set (``;`` is not), else by the pattern."""
+    stop = value.find(b";", start)
+    run = value[start:] if stop < 0 else value[start:stop]
+    if not run.translate(None, _B_RUN_BYTES):
+        return run
+    found = _B_RUN.match(value, start)
+    return found.group() if found is not None else b""
 
 
 def strip_b_tag(value: bytes) -> bytes:
@@ -56,8 +68,7 @@ def strip_b_tag(value: bytes) -> bytes:
     pos = 0
     while (start := _b_start(value, pos)) is not None:
         head_start, head_end = start
-        run = _B_RUN.match(value, head_end)
-        end = head_end + len(run.group().rstrip()) if run is not None else head_end
+        end = head_end + len(_b_run(value, head_end).rstrip())
         if value[end:] in (b"\r\n", b"\n"):
             end = len(value)
         out += (value[pos:head_start], value[head_start:head_end])
