@@ -155,36 +155,20 @@ def _dkimpy(verifier: Verifier | Split) -> Verifier:
 
 def _finish(base: Evidence, verdict: Verdict, key: KeyInfo | None, unsigned: int) -> DkimResult:
     result, reason = REASONS[verdict.code]
-    if len(base) != len(_EVIDENCE) or not _PLAIN:  # _loose: the constructor fills the defaults
-        return DkimResult(
-            result, verdict.code, reason, detail=verdict.detail,
-            key_bits=key.bits if key else None, key_type=key.key_type if key else "",
-            unsigned_bytes=unsigned, key_testing=key.testing if key else False, **base,
-        )
-    made = object.__new__(DkimResult)  # as message._new_header: no per-field object.__setattr__
-    made.__dict__.update({
-        "result": result, "reason_code": verdict.code, "reason": reason, "domain": base["domain"],
-        "selector": base["selector"], "auid": base["auid"], "algorithm": base["algorithm"],
-        "canonicalization": base["canonicalization"], "header_b": base["header_b"],
-        "key_bits": key.bits if key else None, "key_type": key.key_type if key else "",
-        "body_length": base["body_length"], "unsigned_bytes": unsigned,
-        "timestamp": base["timestamp"], "expiration": base["expiration"],
-        "signed_headers": base["signed_headers"], "dns_name": base["dns_name"],
-        "index": base["index"], "detail": verdict.detail,
+    values = {
+        **base, "result": result, "reason_code": verdict.code, "reason": reason,
+        "detail": verdict.detail, "key_bits": key.bits if key else None,
+        "key_type": key.key_type if key else "", "unsigned_bytes": unsigned,
         "key_testing": key.testing if key else False,
-    })
+    }
+    if len(values) != len(_FIELDS):  # _loose evidence: the constructor fills the defaults
+        return DkimResult(**values)
+    made = object.__new__(DkimResult)  # as message._new_header: no per-field object.__setattr__
+    made.__dict__.update({name: values[name] for name in _FIELDS})  # in field order, as __init__
     return made
 
 
-#: the evidence ``describe`` gives (every DkimResult field but the verdict's and the key's)
-_EVIDENCE = ("domain", "selector", "auid", "algorithm", "canonicalization", "header_b", "body_length",
-             "timestamp", "expiration", "signed_headers", "dns_name", "index")
-#: ``_finish`` fills DkimResult's ``__dict__`` in field order while the dataclass is this plain one
-_PLAIN = (tuple(f.name for f in dataclasses.fields(DkimResult)) == (
-    "result", "reason_code", "reason", "domain", "selector", "auid", "algorithm", "canonicalization",
-    "header_b", "key_bits", "key_type", "body_length", "unsigned_bytes", "timestamp", "expiration",
-    "signed_headers", "dns_name", "index", "detail", "key_testing")
-    and not hasattr(DkimResult, "__post_init__") and not hasattr(DkimResult, "__slots__"))
+_FIELDS = tuple(f.name for f in dataclasses.fields(DkimResult))
 
 
 def _loose(header: Header, index: int) -> Evidence:
