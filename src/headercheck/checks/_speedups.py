@@ -205,18 +205,12 @@ def parse_tag_value(tag_list: bytes) -> dict[bytes, bytes]:
     return dict(_ORIGINAL_PARSE_TAGS(tag_list))
 
 
-def remember_split(message: bytes, fields: list[tuple[bytes, bytes]], body: bytes) -> None:
-    """Let this thread's next ``FastVerify`` of message (CRLF only) take its header fields and
-    body as split by the caller, when ``split_from_fields`` proves the fields dkimpy's and body
-    is the rest of message; else it splits by itself."""
-    split_of(message, fields, body)
-
-
 def split_of(
     message: bytes, fields: list[tuple[bytes, bytes]], body: bytes
 ) -> tuple[list[list[bytes]], bytes] | None:
-    """``remember_split``, returning the header list and body a ``crlf_only`` ``FastVerify`` of
-    message will take (marked: the fast paths apply); None when it will split by itself."""
+    """The header list and body this thread's next ``crlf_only`` ``FastVerify`` of message (CRLF
+    only) will take, when ``split_from_fields`` proves the caller's fields dkimpy's and body the
+    rest of message (marked: the fast paths apply); None when it will split by itself."""
     last = getattr(_last, "parsed", None)
     if not _enabled:
         return None
