@@ -18,7 +18,6 @@ import re
 from typing import Any
 
 import dkim
-import dkim.canonicalization as canon
 
 from headercheck.checks import _speedups, _speedups_verify
 from headercheck.checks._speedups_text import relaxed_header
@@ -131,15 +130,8 @@ def _instance(verifier: Any, arc_headers: ArcHeaders, instance: int, dnsfunc: An
 def _seal_ok(verifier: Any, sig: dict[bytes, bytes], include: list[bytes], header: tuple[bytes, bytes],
              dnsfunc: Any) -> bool:
     """dkimpy's ``verify_sig`` of an ARC-Seal (no body hash) where it answers True; else False."""
-    name = sig[b"s"] + b"._domainkey." + sig[b"d"] + b"."
-    record = dnsfunc(name, timeout=verifier.timeout)
-    if not isinstance(record, bytes):
+    key = _speedups_verify.key_of(verifier, sig, dnsfunc)
+    if key is None:
         return False
-    pk, keysize, ktag, seqtlsrpt = _speedups_verify._key(name, record)
-    if seqtlsrpt or keysize < verifier.minkey:
-        return False
-    policy = canon.CanonicalizationPolicy.from_c_value(sig[b"c"])
-    if b"from" in include:
-        include.append(b"from")  # dkimpy's bug#644046 rule, as in verify_sig_process
-    hasher = _speedups_verify._header_hasher(verifier, policy, include, header, sig[b"a"])
-    return _speedups_verify._signature_ok(pk, ktag, hasher, _speedups_verify._b64(sig[b"b"]))
+    policy = _speedups_verify.policy_of(sig[b"c"])
+    return _speedups_verify.headers_verify(verifier, policy, include, header, sig, key)

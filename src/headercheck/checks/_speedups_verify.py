@@ -277,13 +277,25 @@ def _include(h_value: bytes) -> tuple[bytes, ...]:
 
 
 @functools.lru_cache(maxsize=64)
-def _policy(c_value: bytes) -> Any:
+def policy_of(c_value: bytes) -> Any:
     """``CanonicalizationPolicy.from_c_value`` (its policies are never modified); raises as it."""
     return canon.CanonicalizationPolicy.from_c_value(c_value)
 
 
 def _fast_verify(verifier: Any, sig_header: tuple[bytes, bytes], sig: Tags, dnsfunc: Any) -> bool | None:
     include = list(_include(sig[b"h"]))
+    key = key_of(verifier, sig, dnsfunc)
+    if key is None:
+        return None
+    policy = policy_of(sig.get(b"c", b"simple/simple"))
+    if body_hash(verifier.body, policy, sig, sig[b"a"]) != _b64(sig[b"bh"]):
+        return None
+    return True if headers_verify(verifier, policy, include, sig_header, sig, key) else None
+
+
+def key_of(verifier: Any, sig: Tags, dnsfunc: Any) -> tuple[Any, bytes] | None:
+    """dkimpy's ``verify_sig`` key step: the key (its ``pk``, ``ktag``) d= and s= name, or None
+    where dkimpy would not verify with it (no record, tlsrpt, under ``minkey``)."""
     name = sig[b"s"] + b"._domainkey." + sig[b"d"] + b"."
     record = dnsfunc(name, timeout=verifier.timeout)
     if not isinstance(record, bytes):
@@ -291,13 +303,13 @@ def _fast_verify(verifier: Any, sig_header: tuple[bytes, bytes], sig: Tags, dnsf
     pk, keysize, ktag, seqtlsrpt = _key(name, record)
     if seqtlsrpt or keysize < verifier.minkey:
         return None
-    policy = _policy(sig.get(b"c", b"simple/simple"))
-    hash_name = sig[b"a"]
-    if body_hash(verifier.body, policy, sig, hash_name) != _b64(sig[b"bh"]):
-        return None
+    return pk, ktag
+
+
+def headers_verify(verifier: Any, policy: Any, include: list[bytes], sig_header: tuple[bytes, bytes],
+                   sig: Tags, key: tuple[Any, bytes]) -> bool:
+    """``verify_sig_process``'s b= check over the signed fields: True only where dkimpy's is."""
     if b"from" in include:
         include.append(b"from")  # dkimpy's bug#644046 rule: an extra From breaks the signature
-    hasher = _header_hasher(verifier, policy, include, sig_header, hash_name)
-    if not _signature_ok(pk, ktag, hasher, _b64(sig[b"b"])):
-        return None
-    return True
+    hasher = _header_hasher(verifier, policy, include, sig_header, sig[b"a"])
+    return _signature_ok(key[0], key[1], hasher, _b64(sig[b"b"]))
