@@ -25,10 +25,10 @@ from headercheck._audit_worker import (
     error_row,
     ignore_sigint,
     run_batch,
-    warm_up,
 )
 from headercheck._dnsshare import INHERITED, DnsClientSpec, SharedDnsCache
 from headercheck._sources import Item, Ref
+from headercheck._warm import preload
 
 BATCH_MESSAGES = 32  # messages per task at most: amortises pickling and IPC
 BATCH_BYTES = 4 * 1024 * 1024
@@ -48,12 +48,12 @@ def new_pool(jobs: int) -> ProcessPoolExecutor:
         from multiprocessing import forkserver
 
         server = getattr(forkserver, "_forkserver", None)
-        preload = list(getattr(server, "_preload_modules", None) or ["__main__"])
-        if PRELOAD not in preload:  # only takes effect if the forkserver is not running yet
-            ctx.set_forkserver_preload([*preload, PRELOAD])
+        modules = list(getattr(server, "_preload_modules", None) or ["__main__"])
+        if PRELOAD not in modules:  # only takes effect if the forkserver is not running yet
+            ctx.set_forkserver_preload([*modules, PRELOAD])
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=ignore_sigint)
     for _ in range(jobs):
-        pool.submit(warm_up)
+        pool.submit(preload)
     return pool
 
 
@@ -72,12 +72,12 @@ def fork_pool(jobs: int) -> Executor:
     """A pool of workers forked from this process now (call only when can_fork()).
 
     They inherit the check pipeline, the Public Suffix List and any offline DNS data already
-    loaded here (warm_up runs here first, so its pages are shared). Standard streams are flushed
+    loaded here (preload runs here first, so its pages are shared). Standard streams are flushed
     first, so that no buffered output is written again by a worker.
     """
     from headercheck._forkpool import ForkPool
 
-    warm_up()
+    preload()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()

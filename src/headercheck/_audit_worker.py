@@ -174,13 +174,6 @@ def run_batch(batch: Batch) -> tuple[list[tuple[Row, Notes]], list[tuple[str, st
     return results, take_asked()
 
 
-def warm_up() -> None:
-    """Import the check pipeline and load the Public Suffix List (a new worker's fixed cost)."""
-    from headercheck._warm import preload
-
-    preload()
-
-
 def ignore_sigint() -> None:
     """Pool initializer: Ctrl-C is the parent's to handle (it writes the partial report)."""
     import signal
