@@ -10,9 +10,9 @@ import dns.rcode
 import dns.rdatatype
 import dns.resolver
 
+from headercheck.dns._zonelines import record_of
 from headercheck.dns.answer import Answer, Record, Status, failure, normalize_name
 from headercheck.dns.caching import CachingResolver
-from headercheck.dns.zone import _record
 
 
 class _Upstream:
@@ -51,7 +51,7 @@ class _Upstream:
             return failure(qname, rdtype, Status.TIMEOUT, str(exc))
         except dns.exception.DNSException as exc:
             return failure(qname, rdtype, Status.SERVFAIL, str(exc) or type(exc).__name__)
-        records: tuple[Record, ...] = tuple(_record(r) for r in ans)
+        records: tuple[Record, ...] = tuple(record_of(r) for r in ans)
         canonical = normalize_name(ans.canonical_name.to_text())
         return Answer(qname, rdtype, Status.NOERROR, records, canonical_name=canonical)
 

@@ -15,18 +15,10 @@ import dns.tokenizer
 import dns.zonefile
 
 from headercheck.dns._store import RecordStore
-from headercheck.dns.answer import MX, Answer, DnsDataError, Record
+from headercheck.dns._zonelines import plain_records, record_of
+from headercheck.dns.answer import Answer, DnsDataError
 
 StrPath = str | os.PathLike[str]
-
-
-def _record(rdata: dns.rdata.Rdata) -> Record:
-    kind = dns.rdatatype.to_text(rdata.rdtype)
-    if kind in ("TXT", "SPF"):
-        return tuple(rdata.strings)  # type: ignore[attr-defined]
-    if kind == "MX":
-        return MX(int(rdata.preference), str(rdata.exchange).rstrip(".").lower())  # type: ignore[attr-defined]
-    return rdata.to_text().rstrip(".").lower() if kind in ("PTR", "CNAME", "NS") else rdata.to_text()
 
 
 class _Collector:
@@ -51,7 +43,7 @@ class _Collector:
 
     def add(self, name: dns.name.Name, ttl: int, rdata: dns.rdata.Rdata) -> None:
         kind = dns.rdatatype.to_text(rdata.rdtype)
-        self.store.add(name.to_text(), kind, [_record(rdata)])
+        self.store.add(name.to_text(), kind, [record_of(rdata)])
 
 
 class _EntryTokenizer(dns.tokenizer.Tokenizer):
@@ -76,8 +68,17 @@ class _EntryTokenizer(dns.tokenizer.Tokenizer):
         return self.filename, self.entry_line
 
 
-def load_zone_text(store: RecordStore, text: str, where: str = "<zone>") -> None:
-    """Parse master-file text into store; errors name the file and line (RFC 1035 §5.1)."""
+def load_zone_text(store: RecordStore, text: str, where: str = "<zone>", plain: bool = True) -> None:
+    """Parse master-file text into store; errors name the file and line (RFC 1035 §5.1).
+
+    Text in the plain one-line form is read by :func:`plain_records` (unless plain is False);
+    anything else, and every error, by dnspython's Reader.
+    """
+    rows = plain_records(text) if plain else None
+    if rows is not None:
+        for name, kind, record in rows:
+            store.add(name, kind, [record])
+        return
     tok = _EntryTokenizer(text, where)
     reader = dns.zonefile.Reader(
         tok, dns.rdataclass.IN, _Collector(store),  # type: ignore[arg-type]
