@@ -21,6 +21,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from agree import compare, describe  # noqa: E402
 from corpus import generate  # noqa: E402
 from harnesses import cpu_count  # noqa: E402
 
@@ -62,11 +63,11 @@ def python_tool(tool: str, corpus: Path, timeout: float, *extra: str) -> tuple[d
     return run_json([sys.executable, str(HERE / "measure.py"), tool, str(corpus), *extra], timeout)
 
 
-def mailauth(corpus: Path, limit: int | None) -> tuple[dict[str, Any] | None, str]:
-    """mailauth 7.1.0 in one node process, or why it cannot run."""
+def mailauth(corpus: Path, limit: int | None, digest: Path) -> tuple[dict[str, Any] | None, str]:
+    """mailauth 7.1.0 in one node process, or why it cannot run; its verdicts go to digest."""
     if not NODE.exists() or not (HERE / "mailauth" / "node_modules" / "mailauth").exists():
         return None, "Node 22 / mailauth not installed (bench/run runs npm install in bench/mailauth)"
-    cmd = [str(NODE), str(HERE / "mailauth" / "bench.js"), str(corpus)]
+    cmd = [str(NODE), str(HERE / "mailauth" / "bench.js"), str(corpus), "--digest", str(digest)]
     return run_json(cmd + (["--limit", str(limit)] if limit else []), 1800)
 
 
@@ -163,7 +164,7 @@ def measure_all(args: argparse.Namespace, corpus: Path, n: int) -> Runs:
         "headercheck": ("headercheck", lambda: python_tool("headercheck", corpus, 3600)),
         "headercheck, 1 job": ("jobs", lambda: audit_jobs(corpus, "1")),
         f"headercheck, {jobs} jobs": ("jobs", lambda: audit_jobs(corpus, jobs)),
-        "mailauth 7.1.0": ("mailauth", lambda: mailauth(corpus, None)),
+        "mailauth 7.1.0": ("mailauth", lambda: mailauth(corpus, None, args.out / "digest-mailauth.jsonl")),
     }
     if args.jobs > 1:
         parts[side_name(args.jobs)] = ("jobs", lambda: side_by_side(corpus, args.jobs))
@@ -336,6 +337,7 @@ def main() -> None:
         print(f"audit rows, 1 job vs {args.jobs} jobs: "
               f"{'identical' if rows_same else 'DIFFERENT' if rows_same is False else why_none(rows_how)}"
               f" ({rows_how})")
+    agreement = agree_with_mailauth(args, runs)
     hc_fig = runs.get("headercheck", (None, ""))[0]
     print(json.dumps({
         "headercheck_msgs_per_s": hc,
@@ -348,8 +350,21 @@ def main() -> None:
         **summary,
         "peak_rss_mb": hc_fig["peak_rss_mb"] if hc_fig else None,
         "speedups_identical": same,
+        "verdicts_agree_with_mailauth": agreement,
         "messages": n, "seed": args.seed, "jobs": args.jobs, **info,
     }))
+
+
+def agree_with_mailauth(args: argparse.Namespace, runs: Runs) -> list[int] | None:
+    """Print how many messages both tools judged alike; [agreeing, compared] or None."""
+    mine, peer = args.out / "digest-speedups.jsonl", args.out / "digest-mailauth.jsonl"
+    if not ({"speedups", "mailauth"} <= args.only and runs.get("mailauth 7.1.0", (None,))[0]
+            and mine.exists() and peer.exists()):
+        print("verdicts vs mailauth: not compared (needs the mailauth and speedups parts)")
+        return None
+    agree, total, kinds = compare(mine, peer)
+    print(describe(agree, total, kinds))
+    return [agree, total]
 
 
 def why_none(how: str) -> str:
