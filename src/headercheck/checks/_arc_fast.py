@@ -3,28 +3,26 @@
 ``fast_arc(verifier, dnsfunc)`` walks the steps of dkimpy 1.1.8's ``ARC.verify`` and
 ``verify_instance`` (RFC 8617 §5.2) with dkimpy's own building blocks (``parse_tag_value``,
 ``validate_signature_fields`` with its pinned clock, the canonicalisation policies) and the
-DKIM fast path's (``_speedups_verify``: keys parsed once, the body hash shared with DKIM, the
-signed header fields hashed in one call, OpenSSL for RSA). It answers only where dkimpy's answer
-is ``(CV_Pass, data, "success")``, with the same ``data``; anything else (an exception, a set
-missing or doubled, an AMS or AS that does not verify, a cv= out of order) gives None and the
-caller runs dkimpy's full ``verify``, so every failure keeps dkimpy's exact verdict.
+DKIM fast path's (``_speedups_verify``, ``_speedups_blocks``: keys parsed once, the body hash
+shared with DKIM, the signed header fields hashed in one call, OpenSSL for RSA). It answers only
+where dkimpy's answer is ``(CV_Pass, data, "success")``, with the same ``data``; anything else
+(an exception, a set missing or doubled, an AMS or AS that does not verify, a cv= out of order)
+gives None and the caller runs dkimpy's full ``verify``, so every failure keeps dkimpy's exact verdict.
 
 It also skips dkimpy's eager log formatting (``"%r" % sig`` per set, even with logging off).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import dkim
 
-from headercheck.checks import _speedups, _speedups_verify
+from headercheck.checks import _speedups, _speedups_blocks, _speedups_verify
 from headercheck.checks._speedups_text import relaxed_header
 
 Data = list[dict[str, Any]]
 ArcHeaders = list[tuple[int, tuple[bytes, bytes]]]
-_H_SPLIT = re.compile(rb"\s*:\s*")
 _AMS_FIELDS = [b"i", b"a", b"b", b"bh", b"d", b"h", b"s"]
 _AS_FIELDS = [b"i", b"a", b"b", b"cv", b"d", b"s"]
 
@@ -56,7 +54,7 @@ def fast_arc(verifier: Any, dnsfunc: Any) -> tuple[bytes, Data, str] | None:
 
     Call it with dkimpy's clock pinned, as dkimpy's own ``verify`` would be.
     """
-    if not _speedups_verify._eligible(verifier):
+    if not _speedups_verify.eligible(verifier):
         return None
     try:
         top, arc_headers = sorted_arc_headers(verifier.headers)
@@ -105,13 +103,13 @@ def _instance(verifier: Any, arc_headers: ArcHeaders, instance: int, dnsfunc: An
     dkim.validate_signature_fields(sig, _AMS_FIELDS, True)
     output: dict[str, Any] = {"instance": instance, "aar-value": aar_value,
                               "ams-domain": sig[b"d"], "ams-selector": sig[b"s"]}
-    if b"arc-seal" in [x.lower() for x in _H_SPLIT.split(sig[b"h"])]:
+    if b"arc-seal" in _speedups_verify.include_of(sig[b"h"]):
         return None
     marker = b" i=" + sig[b"i"] + b";"
     raw_ams = next((x, y) for x, y in verifier.headers
                    if x.lower() == b"arc-message-signature" and marker in y.lower())
     sig.setdefault(b"c", b"relaxed/relaxed")
-    if _speedups_verify._fast_verify(verifier, raw_ams, sig, dnsfunc) is not True:
+    if _speedups_verify.verify_prepared(verifier, raw_ams, sig, dnsfunc) is not True:
         return None
     output["ams-valid"] = True
     seal = _speedups.parse_tag_value(as_value)
@@ -130,8 +128,8 @@ def _instance(verifier: Any, arc_headers: ArcHeaders, instance: int, dnsfunc: An
 def _seal_ok(verifier: Any, sig: dict[bytes, bytes], include: list[bytes], header: tuple[bytes, bytes],
              dnsfunc: Any) -> bool:
     """dkimpy's ``verify_sig`` of an ARC-Seal (no body hash) where it answers True; else False."""
-    key = _speedups_verify.key_of(verifier, sig, dnsfunc)
+    key = _speedups_blocks.key_of(verifier, sig, dnsfunc)
     if key is None:
         return False
-    policy = _speedups_verify.policy_of(sig[b"c"])
-    return _speedups_verify.headers_verify(verifier, policy, include, header, sig, key)
+    policy = _speedups_blocks.policy_of(sig[b"c"])
+    return _speedups_blocks.headers_verify(verifier, policy, include, header, sig, key)
