@@ -74,3 +74,15 @@ def describe(agree: int, total: int, kinds: Counter[str]) -> str:
     """The summary line bench/run prints."""
     head = f"verdicts vs mailauth: {agree} of {total} messages agree on DKIM, SPF, DMARC and ARC"
     return head + "".join(f"\n  {n} x {kind}" for kind, n in kinds.most_common())
+
+
+def against_mailauth(out: Path, parts: set[str], mailauth_ran: bool) -> list[int] | None:
+    """Print how many messages both tools judged alike (bench/run's digests in out);
+    [agreeing, compared], or None when the mailauth or speedups part did not run."""
+    mine, peer = out / "digest-speedups.jsonl", out / "digest-mailauth.jsonl"
+    if not ({"speedups", "mailauth"} <= parts and mailauth_ran and mine.exists() and peer.exists()):
+        print("verdicts vs mailauth: not compared (needs the mailauth and speedups parts)")
+        return None
+    agree, total, kinds = compare(mine, peer)
+    print(describe(agree, total, kinds))
+    return [agree, total]

@@ -21,7 +21,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from agree import compare, describe  # noqa: E402
+from agree import against_mailauth  # noqa: E402
 from corpus import generate  # noqa: E402
 from harnesses import cpu_count  # noqa: E402
 
@@ -337,7 +337,7 @@ def main() -> None:
         print(f"audit rows, 1 job vs {args.jobs} jobs: "
               f"{'identical' if rows_same else 'DIFFERENT' if rows_same is False else why_none(rows_how)}"
               f" ({rows_how})")
-    agreement = agree_with_mailauth(args, runs)
+    agreement = against_mailauth(args.out, args.only, bool(runs.get("mailauth 7.1.0", (None,))[0]))
     hc_fig = runs.get("headercheck", (None, ""))[0]
     print(json.dumps({
         "headercheck_msgs_per_s": hc,
@@ -353,18 +353,6 @@ def main() -> None:
         "verdicts_agree_with_mailauth": agreement,
         "messages": n, "seed": args.seed, "jobs": args.jobs, **info,
     }))
-
-
-def agree_with_mailauth(args: argparse.Namespace, runs: Runs) -> list[int] | None:
-    """Print how many messages both tools judged alike; [agreeing, compared] or None."""
-    mine, peer = args.out / "digest-speedups.jsonl", args.out / "digest-mailauth.jsonl"
-    if not ({"speedups", "mailauth"} <= args.only and runs.get("mailauth 7.1.0", (None,))[0]
-            and mine.exists() and peer.exists()):
-        print("verdicts vs mailauth: not compared (needs the mailauth and speedups parts)")
-        return None
-    agree, total, kinds = compare(mine, peer)
-    print(describe(agree, total, kinds))
-    return [agree, total]
 
 
 def why_none(how: str) -> str:
