@@ -75,6 +75,7 @@ def test_the_plain_form_is_taken_and_origin_is_declined() -> None:
             'example.com. IN AAAA 2001:db8::1\nexample.com. IN SOA ns. host. 1 2 3 4 5\n')
     assert _fast(text) is not None and _same(text)
     assert plain_records("$ORIGIN example.com.\n@ IN A 192.0.2.1\n") is None
+    assert plain_records("$TTL 4294967296\na.example. A 192.0.2.1\n") is None  # dnspython: BadTTL
 
 
 PLAIN_NAMES = ["a.example.", "A.Example.", "_dmarc.x.example.", "1.2.0.192.in-addr.arpa."] * 4
@@ -112,7 +113,7 @@ def lines(draw: st.DrawFn) -> str:
     return f"{lead}{draw(NAMES)} {draw(TTLS)}{draw(CLASSES)}{kind} {data}{draw(COMMENTS)}"
 
 
-EXTRA = st.sampled_from(["", "; comment", "$TTL 60", "$TTL 1h", "$ORIGIN example.", "   "])
+EXTRA = st.sampled_from(["", "; comment", "$TTL 60", "$TTL 1h", "$TTL 4294967296", "$ORIGIN example.", "   "])
 
 
 @settings(max_examples=400, deadline=None)

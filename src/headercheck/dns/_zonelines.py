@@ -24,7 +24,7 @@ from headercheck.dns.answer import MX, Record
 _NAME = r"(?:[A-Za-z0-9_-]{1,63}\.)+"  # absolute, no escapes (RFC 1035 §5.1)
 _LINE = re.compile(
     rf"({_NAME})[ \t]+(?:([0-9]{{1,10}})[ \t]+)?(?:IN[ \t]+)?([A-Z][A-Z0-9]*)[ \t]+(\S.*)")
-_TTL = re.compile(r"\$TTL[ \t]+[0-9]{1,10}[ \t]*(?:;.*)?")
+_TTL = re.compile(r"\$TTL[ \t]+([0-9]{1,10})[ \t]*(?:;.*)?")
 _QUOTED = r'"[ !#-\[\]-~]*"'  # printable ASCII, no quote or backslash inside
 _TXT = re.compile(rf"({_QUOTED}(?:[ \t]+{_QUOTED})*)[ \t]*(?:;.*)?")
 _STRING = re.compile(r'"([^"]*)"')
@@ -55,7 +55,12 @@ def plain_records(text: str) -> list[Row] | None:
     """Every record of a master file written in the plain one-line form; None if any line is not."""
     rows: list[Row] = []
     for line in text.split("\n"):
-        if _SKIP.fullmatch(line) or _TTL.fullmatch(line):
+        if _SKIP.fullmatch(line):
+            continue
+        ttl = _TTL.fullmatch(line)
+        if ttl is not None:
+            if int(ttl.group(1)) > _MAX_TTL:
+                return None
             continue
         row = _plain_line(line)
         if row is None:
