@@ -1,8 +1,8 @@
 """Master-file records as the store keeps them, and a fast reader for the plain one-line form.
 
-dnspython's zone-file Reader tokenizes character by character: about 60 µs a record, which made
-loading a 4,000-record snapshot a quarter of a 2,000-message audit. Most snapshots (ours, the
-recorder's, the benchmark's) are written one record per line with absolute names, so
+dnspython's zone-file Reader tokenizes character by character: about 60 µs a record, so loading
+the benchmark's 3,706-record snapshot took 0.22 s, serial start-up in every audit. Snapshots are
+usually written one record per line with absolute names (the benchmark's and most exports), so
 :func:`plain_records` reads exactly that form with one regular expression a line and returns
 None for anything else (``$ORIGIN``, ``@``, relative or escaped names, parentheses, a TTL with
 units, quoted strings with escapes, ...): the caller then reads the whole file with dnspython.
