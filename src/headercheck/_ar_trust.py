@@ -24,6 +24,7 @@ from headercheck._ar_parse import (
 from headercheck._received import by_host
 from headercheck._receivers import is_internal_host, same_site
 from headercheck._trust import OUTLOOK, profile_of
+from headercheck.checks.arc import ARC_HEADERS, instance_of
 from headercheck.message import Header, Message
 
 # Fields the author or the sending system writes: the receiver's block ends before them.
@@ -136,3 +137,47 @@ def receiver_headers(message: Message, hint: str | None,
     source = trusted or aar
     name = source.authserv_id if source is not None else ""
     return ReceiverHeaders(name or receiver, trusted, aar, spf, tuple(forged))
+
+
+def receiver_arc_sets(message: Message, hint: str | None, boundary: int | None) -> tuple[int, ...]:
+    """Instances of the ARC sets the receiver added itself, newest first; () when unsure.
+
+    A receiver seals after it has evaluated the chain (RFC 8617 §5.1), so the chain it judged
+    is the one below its own sets. A set is the receiver's when its three fields lie above the
+    receiver's Received line (the envelope's boundary is required; Gmail and Microsoft seal
+    there, RECEIVERS.md §1.1 and §3.2) and its ARC-Authentication-Results bears the receiver's
+    authserv-id; only the newest sets can be (later hops seal above earlier ones).
+    """
+    if boundary is None or not 0 <= boundary < len(message.headers):
+        return ()
+    if not any(h.lname in ARC_HEADERS for h in message.headers[:boundary]):
+        return ()  # the common case: nothing sealed above the receiver's Received line
+    receiver = _receiver_host(message, hint)
+    found = _arc_positions(message, receiver) if receiver else None
+    if found is None:
+        return ()
+    where, claimed = found
+    end = min(zone_end(message, receiver), boundary)  # a receiver seals above its Received line
+    own: list[int] = []
+    for number in sorted(where, reverse=True):
+        if number not in claimed or len(where[number]) != 3 or max(where[number]) >= end:
+            break
+        own.append(number)
+    return tuple(own)
+
+
+def _arc_positions(message: Message, receiver: str) -> tuple[dict[int, list[int]], set[int]] | None:
+    """Where each ARC set's fields are, and which sets' AAR claims the receiver; None when a
+    field has no readable i= (the sets cannot be told apart)."""
+    where: dict[int, list[int]] = {}
+    claimed: set[int] = set()
+    for i, h in enumerate(message.headers):
+        if h.lname not in ARC_HEADERS:
+            continue
+        number = instance_of(h.value)
+        if number is None:
+            return None
+        where.setdefault(number, []).append(i)
+        if h.lname == "arc-authentication-results" and _claims(arc_results_authserv_id(h.value), receiver):
+            claimed.add(number)
+    return where, claimed

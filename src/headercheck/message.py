@@ -209,6 +209,23 @@ def parse_message(source: MessageSource) -> Message:
     return Message(raw, tuple(headers), body, tuple(warnings), endings, name, froms)
 
 
+def without_fields(message: Message, drop: set[int]) -> Message | None:
+    """The message as it was before the header fields at these indices were added: the same
+    bytes without them. None when its header section is not a plain list of fields (the
+    fields could not be cut out exactly)."""
+    head, sep, body = message.raw.partition(b"\r\n\r\n")
+    blocks = _FIELD_END.split(head)
+    if not sep or len(blocks) != len(message.headers) or not all(
+            b.split(b":", 1)[0].strip().decode("ascii", "replace") == h.name
+            for b, h in zip(blocks, message.headers, strict=True)):
+        return None
+    kept = [i for i in range(len(blocks)) if i not in drop]
+    raw = b"\r\n".join(blocks[i] for i in kept) + b"\r\n\r\n" + body
+    headers = tuple(message.headers[i] for i in kept)
+    return Message(raw, headers, body, message.warnings, message.original_line_endings,
+                   message.source, message.from_addresses)
+
+
 def decode_words(value: str) -> str:
     """Decode RFC 2047 encoded-words for display."""
     try:

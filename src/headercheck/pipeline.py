@@ -51,7 +51,8 @@ def run(
     )
     spf, spf_helo = guard("spf", lambda: check_spf(env, resolver, now), (None, None), errors)
     iprev = guard("iprev", lambda: check_iprev(env.ip, resolver), None, errors)
-    arc = capped[1] if capped else guard("arc", lambda: check_arc(message, resolver, now=now), None, errors)
+    arc = capped[1] if capped else guard("arc", lambda: check_arc(
+        message, resolver, now=now, skip=_receiver_sets(message, env)), None, errors)
     dmarc = capped[2] if capped else guard(
         "dmarc",
         lambda: check_dmarc(message, dkim, spf, resolver, discovery=options.dmarc_discovery),
@@ -65,6 +66,13 @@ def run(
         errors=tuple(errors),
     )
     return _with_comparison(message, report, guard)
+
+
+def _receiver_sets(message: Message, env: Envelope) -> tuple[int, ...]:
+    """The ARC sets the receiver added after judging the chain (not part of what it judged)."""
+    from headercheck._ar_trust import receiver_arc_sets
+
+    return receiver_arc_sets(message, env.receiver or env.receiving_host, env.header_index)
 
 
 def _with_comparison(message: Message, report: Report, guard: Guard) -> Report:

@@ -166,12 +166,18 @@ class ArcInstance:
 
 @dataclass(frozen=True)
 class ArcResult:
-    """ARC chain validation (RFC 8617 §5.2): cv, instances, oldest passing instance."""
+    """ARC chain validation (RFC 8617 §5.2): cv, instances, oldest passing instance.
+
+    ``receiver_sets``: the sets the receiver added itself at delivery, after its own
+    evaluation (its ARC-Authentication-Results records that verdict); they are listed, not part
+    of the chain judged here, which is the chain as the message arrived.
+    """
 
     result: Result
     reason: str
     instances: tuple[ArcInstance, ...] = ()
     oldest_pass: int | None = None
+    receiver_sets: tuple[ArcInstance, ...] = ()
 
 
 @dataclass(frozen=True)

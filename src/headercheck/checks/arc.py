@@ -16,7 +16,7 @@ from headercheck.checks._arc_fast import fast_arc, sorted_arc_headers
 from headercheck.checks._dkimpy import DkimpyDns, pinned_clock
 from headercheck.checks._speedups import FastVerify, speedups_enabled
 from headercheck.dns import Resolver
-from headercheck.message import Header, Message
+from headercheck.message import Header, Message, without_fields
 from headercheck.results import ArcInstance, ArcResult, Result
 
 MAX_INSTANCES = 50  # RFC 8617 §4.2.1
@@ -61,8 +61,39 @@ def _tag(value: str, name: str) -> str:
     return match.group(1) if match else ""
 
 
-def check_arc(message: Message, resolver: Resolver, *, now: float) -> ArcResult | None:
-    """The chain result (cv) and each ARC set, or None when the message has no ARC headers."""
+def check_arc(message: Message, resolver: Resolver, *, now: float,
+              skip: tuple[int, ...] = ()) -> ArcResult | None:
+    """The chain result (cv) and each ARC set, or None when the message has no ARC headers.
+
+    :param skip: instances the receiver added itself after judging the chain
+        (``_ar_trust.receiver_arc_sets``): listed in ``receiver_sets``, left out of the chain,
+        which is then judged as it arrived. No set left: result none.
+    """
+    own: tuple[ArcInstance, ...] = ()
+    if skip:
+        message, own = _as_arrived(message, set(skip))
+    result = _check(message, resolver, now)
+    if not own:
+        return result
+    if result is None:
+        sets = ", ".join(f"i={i.instance}" for i in own)
+        return ArcResult(Result.NONE, f"no ARC set arrived with the message; the receiver added {sets}",
+                         receiver_sets=own)
+    return ArcResult(result.result, result.reason, result.instances, result.oldest_pass, own)
+
+
+def _as_arrived(message: Message, skip: set[int]) -> tuple[Message, tuple[ArcInstance, ...]]:
+    """The message without the ARC sets in skip, and those sets as listed; unchanged (and no
+    sets) when its fields cannot be cut out exactly."""
+    drop = {i for i, h in enumerate(message.headers)
+            if h.lname in ARC_HEADERS and instance_of(h.value) in skip}
+    arrived = without_fields(message, drop)
+    if arrived is None:
+        return message, ()
+    return arrived, _listed([message.headers[i] for i in sorted(drop)])
+
+
+def _check(message: Message, resolver: Resolver, now: float) -> ArcResult | None:
     headers = [h for h in message.headers if h.lname in ARC_HEADERS]
     if not headers:
         return None

@@ -60,6 +60,9 @@ def _arc(arc: ArcResult) -> list[Text]:
                           f"cv={i.cv or '-'}: AMS {i.ams_result.value}, AS {i.as_result.value}"))
         if i.authentication_results:
             lines.append(Text(f"           recorded: {i.authentication_results}"))
+    for i in arc.receiver_sets:
+        lines.append(Text(f"         i={i.instance} sealed by d={i.domain} s={i.selector}: the receiver's "
+                          "own set, added at delivery (not part of the chain it judged)"))
     return lines
 
 
