@@ -61,6 +61,21 @@ def test_spf_record_changed() -> None:
         "spf_record_changed"
 
 
+def test_spf_best_guess_is_not_a_change() -> None:
+    """Gmail judges a guessed record when the domain publishes none (RECEIVERS.md §4.1)."""
+    said = (b"neutral (google.com: 203.0.113.25 is neither permitted nor denied by best guess record"
+            b" for domain of info@example.jp)")
+    top = GMAIL_TOP.replace(b"pass (google.com: domain of info@example.jp designates 203.0.113.25 as"
+                            b" permitted sender)", said)
+    assert top != GMAIL_TOP
+    report = replace(REPORT, spf=replace(REPORT.spf, result=Result.NONE))  # type: ignore[arg-type]
+    v = _by_method(compare(parse_message(top + ORIGIN), report))["spf"]
+    assert (v.receiver_result, v.cause_code) == ("neutral", "spf_best_guess")
+    published = replace(REPORT, spf=replace(REPORT.spf, result=Result.PASS))  # a record since
+    verdict = _by_method(compare(parse_message(top + ORIGIN), published))["spf"]
+    assert verdict.cause_code == "spf_record_changed"
+
+
 def test_dmarc_record_changed() -> None:
     report = replace(REPORT, dmarc=replace(REPORT.dmarc, result=Result.FAIL, policy="none"))  # type: ignore[arg-type]
     v = _by_method(compare(parse_message(GMAIL_TOP + ORIGIN), report))["dmarc"]

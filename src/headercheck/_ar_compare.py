@@ -117,7 +117,8 @@ def _spf(c: Clause | ReceivedSpf, report: Report, rh: ReceiverHeaders, src: str)
         theirs_from = domain_of(c.props.get("smtp.mailfrom", "")) if isinstance(c, Clause) else ""
         ours_from = domain_of(mail_from(report))
         args |= {"receiver_from": theirs_from, "our_from": ours_from}
-        code = "spf_identity_differs" if theirs_from and theirs_from != ours_from else "spf_record_changed"
+        code = "spf_identity_differs" if theirs_from and theirs_from != ours_from else (
+            "spf_best_guess" if ours == "none" and "best guess record" in c.comment else "spf_record_changed")
     return _verdict("spf", c, ours, code, args, authserv_id=rh.authserv_id, source=src)
 
 
