@@ -31,6 +31,7 @@ _RECORD = "v=DKIM1; k=rsa; p=" + base64.b64encode(_KEY.public_key().public_bytes
 ZONE: dict[str, Any] = {
     "arc._domainkey.forwarder.example": {"TXT": [[_RECORD]]},
     "arc-20240605._domainkey.google.com": {"TXT": [[_RECORD]]},
+    "arcselector10001._domainkey.microsoft.com": {"TXT": [[_RECORD]]},
 }
 BASE = (b"From: a@sender.example\r\nTo: b@gmail.com\r\nSubject: hello\r\n"
         b"Date: Mon, 16 May 2033 00:00:00 +0000\r\nMessage-ID: <1@sender.example>\r\n\r\nHello.\r\n")
@@ -103,6 +104,26 @@ def test_a_set_below_the_receivers_line_is_judged_even_with_its_authserv_id() ->
     report = _check(_delivered(first, b"arc=pass (i=1);\r\n       "))
     assert [i.instance for i in report.arc.instances] == [1]
     assert [i.instance for i in report.arc.receiver_sets] == [2]
+
+
+def test_exchange_online_seals_as_mx_microsoft_com() -> None:
+    """Microsoft's block (RECEIVERS.md §3.2, 3B): its set on top, AAR ``mx.microsoft.com``, then
+    its Received line below the other fields it adds."""
+    block = (b"Authentication-Results: mx.microsoft.com 1; spf=pass smtp.mailfrom=forwarder.example;"
+             b" arc=pass (0 oda=1 ltdi=1)\r\n"
+             b"Received-SPF: Pass (protection.outlook.com: domain of forwarder.example designates\r\n"
+             b" 192.0.2.25 as permitted sender) receiver=protection.outlook.com;\r\n"
+             b" client-ip=192.0.2.25; helo=mail.forwarder.example; pr=C\r\n"
+             b"Received: from mail.forwarder.example (192.0.2.25) by\r\n"
+             b" AM4PEPF00025F95.mail.protection.outlook.com (10.167.16.4) with Microsoft SMTP\r\n"
+             b" Server (version=TLS1_3, cipher=TLS_AES_256_GCM_SHA384) id 15.20.7918.0 via\r\n"
+             b" Frontend Transport; Mon, 16 May 2033 00:00:02 +0000\r\n") + _forwarded(BASE)
+    sealed = dkim.arc_sign(block, b"arcselector10001", b"microsoft.com", PRIVATE, b"mx.microsoft.com",
+                           timestamp=T0 + 2)
+    report = _check(b"".join(sealed) + block)
+    assert report.envelope.receiver == "protection.outlook.com"
+    assert [i.instance for i in report.arc.instances] == [1] and report.arc.result is Result.PASS
+    assert [(i.instance, i.domain) for i in report.arc.receiver_sets] == [(2, "microsoft.com")]
 
 
 def test_fields_are_cut_out_byte_for_byte() -> None:

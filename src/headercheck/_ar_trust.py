@@ -139,6 +139,15 @@ def receiver_headers(message: Message, hint: str | None,
     return ReceiverHeaders(name or receiver, trusted, aar, spf, tuple(forged))
 
 
+def _seals_for(authserv_id: str | None, receiver: str) -> bool:
+    """Whether an ARC-Authentication-Results with this authserv-id is the receiver's: its own
+    name, or ``mx.microsoft.com`` for Exchange Online (``protection.outlook.com``, RECEIVERS.md
+    §3.2 example 3B)."""
+    if (authserv_id or "").lower() == "mx.microsoft.com" and profile_of(receiver) is OUTLOOK:
+        return True
+    return _claims(authserv_id, receiver)
+
+
 def receiver_arc_sets(message: Message, hint: str | None, boundary: int | None) -> tuple[int, ...]:
     """Instances of the ARC sets the receiver added itself, newest first; () when unsure.
 
@@ -146,7 +155,8 @@ def receiver_arc_sets(message: Message, hint: str | None, boundary: int | None) 
     is the one below its own sets. A set is the receiver's when its three fields lie above the
     receiver's Received line (the envelope's boundary is required; Gmail and Microsoft seal
     there, RECEIVERS.md §1.1 and §3.2) and its ARC-Authentication-Results bears the receiver's
-    authserv-id; only the newest sets can be (later hops seal above earlier ones).
+    authserv-id (``_seals_for``); only the newest sets can be (later hops seal above earlier
+    ones).
     """
     if boundary is None or not 0 <= boundary < len(message.headers):
         return ()
@@ -178,6 +188,6 @@ def _arc_positions(message: Message, receiver: str) -> tuple[dict[int, list[int]
         if number is None:
             return None
         where.setdefault(number, []).append(i)
-        if h.lname == "arc-authentication-results" and _claims(arc_results_authserv_id(h.value), receiver):
+        if h.lname == "arc-authentication-results" and _seals_for(arc_results_authserv_id(h.value), receiver):
             claimed.add(number)
     return where, claimed
