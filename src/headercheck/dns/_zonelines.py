@@ -76,40 +76,43 @@ def _plain_line(line: str) -> Row | None:
     name, ttl, kind, rest = found.groups()
     if len(name) > 254 or (ttl is not None and int(ttl) > _MAX_TTL):
         return None
+    if kind in ("TXT", "SPF"):
+        record = _txt(rest)
+        return None if record is None else (name, kind, record)
+    if _UNSAFE.search(rest):
+        return None
+    data = rest.split(";", 1)[0].rstrip(" \t")  # the comment and the blanks before it go
     if kind not in _PLAIN:
-        return _other_line(name, kind, rest)
-    record = _plain_data(kind, rest)
+        return _other_line(name, kind, data)
+    record = _plain_data(kind, data)
     return None if record is None else (name, kind, record)
 
 
-def _plain_data(kind: str, rest: str) -> Record | None:
-    """The record for the data after the type (comment included), or None to leave it to dnspython."""
-    if kind in ("TXT", "SPF"):
-        found = _TXT.fullmatch(rest)
-        strings = _STRING.findall(found.group(1)) if found else []
-        return tuple(s.encode() for s in strings) if strings and max(map(len, strings)) <= 255 else None
-    if _UNSAFE.search(rest):
-        return None
-    data = rest.split(";", 1)[0].rstrip(" \t")
+def _txt(rest: str) -> Record | None:
+    """TXT/SPF strings: plain quoted strings of at most 255 bytes (comment included), or None."""
+    found = _TXT.fullmatch(rest)
+    strings = _STRING.findall(found.group(1)) if found else []
+    return tuple(s.encode() for s in strings) if strings and max(map(len, strings)) <= 255 else None
+
+
+def _plain_data(kind: str, data: str) -> Record | None:
+    """The A, MX, PTR, CNAME or NS record of data (no comment), or None to leave it to dnspython."""
     if kind == "A":
         return data if _A.fullmatch(data) else None
     if kind in _NAMED:
         return data.rstrip(".").lower() if _TARGET.fullmatch(data) and len(data) <= 254 else None
-    if kind == "MX":
-        mx = _MX.fullmatch(data)
-        if mx is None or int(mx.group(1)) > 65535 or len(mx.group(2)) > 254:
-            return None
-        return MX(int(mx.group(1)), mx.group(2).rstrip(".").lower())
-    return None
-
-
-def _other_line(name: str, kind: str, rest: str) -> Row | None:
-    """A record of another type, its data parsed by dnspython (no quotes, escapes or parentheses)."""
-    if _UNSAFE.search(rest):
+    mx = _MX.fullmatch(data)
+    if mx is None or int(mx.group(1)) > 65535 or len(mx.group(2)) > 254:
         return None
+    return MX(int(mx.group(1)), mx.group(2).rstrip(".").lower())
+
+
+def _other_line(name: str, kind: str, data: str) -> Row | None:
+    """A record of another type, its data (no quotes, escapes, parentheses or comment) parsed by
+    dnspython."""
     try:
-        rdata = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.from_text(kind),
-                                    rest.split(";", 1)[0], origin=dns.name.root, relativize=False)
+        rdata = dns.rdata.from_text(dns.rdataclass.IN, dns.rdatatype.from_text(kind), data,
+                                    origin=dns.name.root, relativize=False)
     except Exception:  # noqa: BLE001 - any doubt: the whole file goes to dnspython's Reader
         return None
     return name, dns.rdatatype.to_text(rdata.rdtype), record_of(rdata)
