@@ -8,14 +8,13 @@ the Verifier is built from the same split only when a signature goes through dki
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import dkim
 from dkim.util import InvalidTagValueList
 
 from headercheck.checks._speedups import FastVerify, parse_tag_value, split_of
-from headercheck.checks._speedups_verify import validate_fields
+from headercheck.checks._speedups_verify import include_of, validate_fields
 from headercheck.message import Message
 
 
@@ -42,7 +41,7 @@ class Verifier(FastVerify, dkim.DKIM):  # type: ignore[misc]
         self.signature_fields = sig
         validate_fields(sig, untimed=True)
         self.domain, self.selector = sig[b"d"], sig[b"s"]
-        include_headers = [x.lower() for x in re.split(rb"\s*:\s*", sig[b"h"])]
+        include_headers = list(include_of(sig[b"h"]))  # dkimpy's split of h=, lower case
         self.include_headers = tuple(include_headers)
         return sig, include_headers, sigheaders
 
